@@ -1,0 +1,70 @@
+"""One entry point, `read_document`, for every format staff hold; each returns the same Document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+from ..models import Document
+from ..settings import get_settings
+from .layout import Block, build_document
+
+SUPPORTED = (".txt", ".docx", ".xlsx", ".pdf", ".md", ".json")
+
+
+def _blocks(data: bytes, suffix: str, name: str) -> list[Block]:
+    if suffix in (".txt", ".md", ".text", ".csv", ""):
+        if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise InputError(f"文件「{name}」是二进制文件，不是文本。请上传 .txt/.docx/.xlsx/.pdf 格式的绩效文本。")
+        from .text import decode_text, text_blocks
+
+        return text_blocks(decode_text(data, name))
+    if suffix == ".docx":
+        from .docx import docx_blocks
+
+        return docx_blocks(data, name)
+    if suffix == ".xlsx":
+        from .xlsx import xlsx_blocks
+
+        return xlsx_blocks(data, name)
+    if suffix == ".pdf":
+        from .pdf import pdf_blocks
+
+        return pdf_blocks(data, name)
+    raise InputError(f"不支持的文件格式「{suffix or '无扩展名'}」（文件「{name}」）。支持：.txt、.docx、.xlsx、.pdf。")
+
+
+def read_bytes(data: bytes, name: str) -> Document:
+    """Parse file content; `name` gives the format by its suffix and is kept as the source file."""
+    suffix = Path(name).suffix.lower()
+    limit = get_settings().max_file_mb
+    if len(data) > limit * 1024 * 1024:
+        raise InputError(f"文件「{name}」有 {len(data) / 1048576:.1f} MB，超过 {limit:g} MB 上限。请拆分后再上传。")
+    if not data.strip():
+        raise InputError(f"文件「{name}」是空文件。")
+    if suffix == ".json":
+        return _read_json(data, name)
+    return build_document(_blocks(data, suffix, name), name)
+
+
+def _read_json(data: bytes, name: str) -> Document:
+    from pydantic import ValidationError
+
+    try:
+        return Document.model_validate_json(data)
+    except ValidationError as e:
+        raise InputError(f"文件「{name}」不是本工具导出的 JSON 文档：{e.errors()[0]['msg']}") from None
+
+
+def read_document(path: str | Path) -> Document:
+    """Read a file from disk into a Document, or raise InputError with a Chinese message."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"找不到文件「{p}」。")
+    if p.is_dir():
+        raise InputError(f"「{p}」是文件夹，请指定一个文件。")
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise InputError(f"无法读取文件「{p}」：{e.strerror}") from None
+    return read_bytes(data, p.name)

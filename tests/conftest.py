@@ -1,0 +1,58 @@
+"""Shared fixtures: every test gets its own data directory; the seed document is parsed once."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "corpus" / "卢龙县自然资源和规划局2024年部门预算绩效文本（草案）.txt"
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path_factory, monkeypatch):
+    """Point the app directory at a temp folder and switch any configured LLM off."""
+    from assistant.settings import get_settings
+
+    data = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("JIXIAO_DATA_DIR", str(data))
+    for var in ("JIXIAO_LLM_BASE_URL", "JIXIAO_LLM_MODEL", "JIXIAO_EMBED_BASE_URL", "JIXIAO_CHROMA_HOST"):
+        monkeypatch.delenv(var, raising=False)
+    get_settings.cache_clear()
+    yield data
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    return SEED
+
+
+@pytest.fixture(scope="session")
+def _seed_doc_cached():
+    from assistant.readers import read_document
+
+    return read_document(SEED)
+
+
+@pytest.fixture
+def seed_doc(_seed_doc_cached):
+    """A fresh copy of the parsed seed, so a test may modify it."""
+    return _seed_doc_cached.model_copy(deep=True)
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Refuse every socket connection except to 127.0.0.1 / localhost / ::1."""
+    real_connect = socket.socket.connect
+
+    def guarded(self, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and host not in ("127.0.0.1", "localhost", "::1") and not host.startswith("/"):
+            raise OSError(f"network blocked in tests: {address}")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    yield
