@@ -166,6 +166,7 @@ class GoalArea(Model):
 
 class Document(Model):
     title: str = ""
+    cover: list[str] = Field(default_factory=list)  # cover-page lines: title, 编制/审核 lines
     department: str = ""
     budget_year: int | None = None
     units: list[BudgetUnit] = Field(default_factory=list)

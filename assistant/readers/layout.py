@@ -255,6 +255,7 @@ class _Builder:
             if line.startswith("目") and line.replace(" ", "") == "目录" or line.startswith("第一部分"):
                 break
             head.append(line)
+        doc.cover = head
         if head:
             doc.department = head[0]
             doc.title = "".join(head[:3]) if len(head) > 1 else head[0]

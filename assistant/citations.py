@@ -1,0 +1,47 @@
+"""Grounding: the text a Citation points at, and whether its quote is really there."""
+
+from __future__ import annotations
+
+from .models import Citation, Document, Indicator, Project
+from .values import normalize_text
+
+
+def _project(doc: Document, c: Citation) -> Project | None:
+    if c.location.table is not None and 1 <= c.location.table <= len(doc.projects):
+        return doc.projects[c.location.table - 1]
+    return next((p for p in doc.projects if c.project and p.name == c.project), None)
+
+
+def row_text(ind: Indicator) -> str:
+    return " ".join([ind.level1, ind.level2, ind.level3, ind.description, ind.value_raw, ind.basis, ind.unit_column])
+
+
+def project_text(p: Project) -> str:
+    plan = " ".join(p.spending_plan.raw)
+    money = " ".join(f"{v:.2f}" for v in (p.budget, p.fiscal_funds, p.other_funds) if v is not None)
+    return " ".join([p.unit_code, p.unit_name, p.code, p.name, money, p.purpose, plan, p.goal])
+
+
+def document_text(doc: Document) -> str:
+    areas = " ".join(f"{a.title} {a.goal} {a.indicators_text}" for a in doc.goal_areas)
+    return " ".join([doc.title, " ".join(doc.cover), doc.overall_goal, areas, doc.safeguards])
+
+
+def cited_text(doc: Document, c: Citation) -> str | None:
+    """The source text a citation points at: a row, a project's header block, or part one."""
+    p = _project(doc, c)
+    if p is None:
+        return document_text(doc) if c.project is None else None
+    if c.location.row is not None:
+        if 1 <= c.location.row <= len(p.indicators):
+            return row_text(p.indicators[c.location.row - 1])
+        return None
+    return project_text(p)
+
+
+def is_grounded(doc: Document, c: Citation) -> bool:
+    """True when the cited quote occurs (whitespace-insensitively) in the text it points at."""
+    text = cited_text(doc, c)
+    if text is None or not c.quote.strip():
+        return False
+    return normalize_text(c.quote) in normalize_text(text)
