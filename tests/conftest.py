@@ -56,3 +56,28 @@ def no_network(monkeypatch):
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
     yield
+
+
+@pytest.fixture
+def fake_openai(monkeypatch):
+    """A scripted OpenAI-compatible server on 127.0.0.1 (tests/fake_openai.py), with the settings
+    pointed at it: model fake-model, no client retries, 5 s timeout, answer cache off."""
+    from fake_openai import FakeOpenAI
+
+    from assistant.settings import get_settings
+
+    server = FakeOpenAI().start()
+    env = {
+        "JIXIAO_LLM_BASE_URL": server.url,
+        "JIXIAO_LLM_MODEL": "fake-model",
+        "JIXIAO_LLM_API_KEY": "sk-test",
+        "JIXIAO_LLM_MAX_RETRIES": "0",
+        "JIXIAO_LLM_TIMEOUT": "5",
+        "JIXIAO_LLM_CACHE": "off",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    yield server
+    server.stop()
+    get_settings.cache_clear()

@@ -1,0 +1,350 @@
+"""The one place that talks to an OpenAI-compatible chat endpoint.
+
+`build_chat_model` turns settings into a ChatOpenAI (None = offline mode); `structured_call` asks for JSON
+matching a pydantic schema, validates it and re-asks with the errors (bounded); `stream_text` streams a
+chat answer. Every endpoint failure becomes an `LLMError` with a Chinese message. Successful structured
+answers are saved by `AnswerCache`; prompt texts live in prompts/*.md (`prompt`, `prompt_hash`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import string
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, Literal, TypeVar
+
+import openai
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage, convert_to_messages
+from langchain_openai import ChatOpenAI
+from langchain_openai.chat_models.base import BaseChatOpenAI
+from pydantic import BaseModel, ValidationError
+
+from .errors import ConfigError, LLMError
+from .settings import PROJECT_ROOT, Settings, get_settings
+
+T = TypeVar("T", bound=BaseModel)
+Messages = str | Sequence[BaseMessage | dict | tuple[str, str]]
+Validator = Callable[[Any], list[str] | None]
+CacheMode = Literal["on", "off", "replay"]
+
+PROMPTS_DIR = PROJECT_ROOT / "prompts"
+_ROLES = {"system": "system", "human": "user", "ai": "assistant", "user": "user", "assistant": "assistant"}
+
+
+def build_chat_model(settings: Settings | None = None) -> ChatOpenAI | None:
+    """A chat model for the configured endpoint, or None when no endpoint is set (offline mode)."""
+    s = settings or get_settings()
+    if not s.llm_enabled:
+        return None
+    if not s.llm_base_url.startswith(("http://", "https://")):
+        raise ConfigError(
+            f"JIXIAO_LLM_BASE_URL 不是有效地址：{s.llm_base_url}。请填写形如 http://主机:端口/v1 的地址。"
+        )
+    return ChatOpenAI(
+        model=s.llm_model,
+        base_url=s.llm_base_url.rstrip("/"),
+        # Local servers need no key, but the openai client refuses an empty one.
+        api_key=s.llm_api_key.get_secret_value() or "EMPTY",
+        timeout=s.llm_timeout,
+        max_retries=s.llm_max_retries,  # the openai client's own retries on 429/5xx/timeouts
+        temperature=s.llm_temperature,
+        use_responses_api=False,  # local servers have no /v1/responses
+    )
+
+
+# --- prompts --------------------------------------------------------------------------------------
+_HEADER = re.compile(r"\A\s*<!--.*?-->\s*", re.DOTALL)
+
+
+def _prompt_path(name: str) -> Path:
+    path = PROMPTS_DIR / f"{name}.md"
+    if not path.is_file():
+        raise ConfigError(f"找不到提示词文件 prompts/{name}.md：请确认文件存在。")
+    return path
+
+
+def prompt(name: str, /, **vars: Any) -> str:
+    """prompts/<name>.md with `$var` / `${var}` placeholders filled (string.Template; see prompts/README.md)."""
+    text = _HEADER.sub("", _prompt_path(name).read_text(encoding="utf-8"), count=1)
+    try:
+        return string.Template(text).substitute(vars)
+    except KeyError as exc:
+        raise ConfigError(f"提示词 prompts/{name}.md 需要变量 ${exc.args[0]}，调用时未提供。") from exc
+    except ValueError as exc:
+        raise ConfigError(f"提示词 prompts/{name}.md 含无效的 $ 占位符（{exc}）：字面 $ 请写作 $$。") from exc
+
+
+def prompt_hash(name: str) -> str:
+    """First 12 hex digits of the prompt file's SHA-256, recorded by eval runs."""
+    return hashlib.sha256(_prompt_path(name).read_bytes()).hexdigest()[:12]
+
+
+# --- saved answers ----------------------------------------------------------------------------------
+@dataclass
+class AnswerCache:
+    """Saved successful structured answers, one JSON file per key: `<directory>/<key>.json` holding
+    {"key", "model", "schema", "params", "messages", "raw", "attempts", "saved_at"}.
+    The key hashes model, prompt messages, schema name and params (never the base URL, so an answer
+    saved against one server replays against another). mode: on = read+write, off, replay = read only.
+    Errors are never saved."""
+
+    directory: Path
+    mode: CacheMode = "on"
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> AnswerCache:
+        s = settings or get_settings()
+        return cls(s.cache_dir / "llm", s.llm_cache)
+
+    @staticmethod
+    def key(model: str, messages: list[dict], schema: str, params: dict) -> str:
+        blob = {"model": model, "messages": messages, "schema": schema, "params": params}
+        return hashlib.sha256(json.dumps(blob, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+    def get(self, key: str) -> dict | None:
+        if self.mode == "off":
+            return None
+        try:
+            return json.loads((self.directory / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def put(self, key: str, record: dict) -> None:
+        if self.mode != "on":
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        tmp = self.directory / f".{key}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps({"key": key, **record}, ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.replace(self.directory / f"{key}.json")  # atomic: a reader never sees half a file
+
+
+# --- structured calls -------------------------------------------------------------------------------
+@dataclass
+class StructuredResult(Generic[T]):
+    """`parsed` the validated object, `raw` the accepted answer text, `attempts` the requests made in this
+    call (0 = served from the cache), `messages` the conversation of the last request."""
+
+    parsed: T
+    raw: str
+    attempts: int
+    messages: list[dict]
+    cached: bool = False
+
+
+def structured_call(
+    chat: BaseChatModel | None,
+    messages: Messages,
+    schema: type[T],
+    *,
+    max_retries: int = 2,
+    validate: Validator | None = None,
+    cache: AnswerCache | None = None,
+) -> StructuredResult[T]:
+    """Ask for one JSON object matching `schema`; re-ask at most `max_retries` times with the pydantic or
+    `validate(obj)` errors. Raises LLMError (with `.raw`) when the endpoint fails or nothing validates.
+    `chat` may be None only when the cache is in replay mode."""
+    settings = get_settings()
+    cache = cache if cache is not None else AnswerCache.from_settings(settings)
+    method = settings.llm_structured_method
+    convo = _with_json_instruction(to_dicts(messages), schema)
+    model = _model_name(chat) or settings.llm_model
+    params = {"method": method, "temperature": getattr(chat, "temperature", settings.llm_temperature)}
+    key = AnswerCache.key(model, convo, schema.__name__, params)
+
+    saved = cache.get(key)
+    if saved is not None:
+        obj, errors = check_answer(saved.get("raw", ""), schema, validate)
+        if obj is not None and not errors:
+            return StructuredResult(obj, saved["raw"], 0, convo, cached=True)
+    if cache.mode == "replay":
+        raise LLMError(
+            f"回放模式下没有保存的回答（{schema.__name__}，键 {key[:12]}）：请先在联网模式下运行一次以保存回答。"
+        )
+    if chat is None:
+        raise LLMError("未配置大模型服务：请设置 JIXIAO_LLM_BASE_URL 与 JIXIAO_LLM_MODEL，或使用离线引擎。")
+
+    response_format = _response_format(method, schema)
+    first, raw, errors = convo, "", []
+    for attempt in range(1, max_retries + 2):
+        raw, response_format = _invoke(chat, convo, response_format)
+        obj, errors = check_answer(raw, schema, validate)
+        if obj is not None and not errors:
+            record = {
+                "model": model,
+                "schema": schema.__name__,
+                "params": params,
+                "messages": first,
+                "raw": raw,
+                "attempts": attempt,
+                "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            }
+            cache.put(key, record)
+            return StructuredResult(obj, raw, attempt, convo)
+        if attempt <= max_retries:
+            convo = [
+                *convo,
+                {"role": "assistant", "content": raw},
+                {"role": "user", "content": _reask(errors)},
+            ]
+    summary = "；".join(errors[:3])
+    raise LLMError(
+        f"大模型的回答经过{max_retries + 1}次尝试仍不符合要求（{summary}）：请换用能力更强的模型，或改用离线引擎。",
+        raw=raw,
+    )
+
+
+def check_answer(raw: str, schema: type[T], validate: Validator | None = None) -> tuple[T | None, list[str]]:
+    """Parse and validate one answer: (object, []) when it passes, else (object or None, error lines)."""
+    try:
+        data = extract_json(raw)
+    except ValueError as exc:
+        return None, [str(exc)]
+    try:
+        obj = schema.model_validate(data)
+    except ValidationError as exc:
+        return None, [f"{'.'.join(map(str, e['loc'])) or '(根)'}: {e['msg']}" for e in exc.errors()[:10]]
+    return obj, list(validate(obj) or []) if validate else []
+
+
+_THINK = re.compile(r"<think>.*?</think>", re.DOTALL)  # reasoning models (DeepSeek-R1, Qwen3) prepend this
+_FENCE = re.compile(r"```[a-zA-Z]*\s*\n?(.*?)```", re.DOTALL)
+
+
+def extract_json(raw: str) -> dict:
+    """The outermost JSON object in a model answer, after dropping <think> blocks and ``` fences."""
+    text = _THINK.sub("", raw or "").strip()
+    if m := _FENCE.search(text):
+        text = m.group(1).strip()
+    elif text.startswith("```"):  # an unclosed fence (truncated answer)
+        text = text.split("\n", 1)[-1].strip()
+    try:
+        data = json.loads(text)
+        if isinstance(data, dict):
+            return data
+        first_error = "顶层不是 JSON 对象（top level is not a JSON object）"
+    except json.JSONDecodeError as exc:
+        first_error = f"不是合法的 JSON（invalid JSON: {exc}）"
+    decoder = json.JSONDecoder()
+    for i, ch in enumerate(text):
+        if ch == "{":
+            try:
+                data, _ = decoder.raw_decode(text, i)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(data, dict):
+                return data
+    raise ValueError(f"回答中没有找到 JSON 对象：{first_error}" if text else "回答为空（empty answer）")
+
+
+def _reask(errors: list[str]) -> str:
+    lines = "\n".join(f"- {e}" for e in errors)
+    return (
+        f"你上一次的回答未通过校验（your previous answer failed validation）：\n{lines}\n"
+        "请修正以上问题，重新输出完整的 JSON 对象，只输出 JSON，不要输出其他文字。"
+    )
+
+
+def _with_json_instruction(convo: list[dict], schema: type[BaseModel]) -> list[dict]:
+    schema_text = json.dumps(schema.model_json_schema(), ensure_ascii=False)
+    instruction = prompt("system_json", schema=schema_text, schema_name=schema.__name__)
+    if convo and convo[0]["role"] == "system" and isinstance(convo[0]["content"], str):
+        # Some chat templates accept only one leading system message: extend it.
+        return [{"role": "system", "content": f"{convo[0]['content']}\n\n{instruction}"}, *convo[1:]]
+    return [{"role": "system", "content": instruction}, *convo]
+
+
+def _response_format(method: str, schema: type[BaseModel]) -> dict | None:
+    if method == "json_mode":
+        return {"type": "json_object"}
+    if method == "json_schema":  # not strict: strict mode rejects many pydantic schemas
+        schema_obj = schema.model_json_schema()
+        return {
+            "type": "json_schema",
+            "json_schema": {"name": schema.__name__, "schema": schema_obj, "strict": False},
+        }
+    return None  # "prompt" and "function_calling": the schema travels in the prompt only
+
+
+def _invoke(chat: BaseChatModel, convo: list[dict], response_format: dict | None) -> tuple[str, dict | None]:
+    """One request; returns the answer text and the response_format that worked."""
+    kwargs = (
+        {"response_format": response_format} if response_format and isinstance(chat, BaseChatOpenAI) else {}
+    )
+    try:
+        return message_text(chat.invoke(convo, **kwargs).content), response_format
+    except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
+        if kwargs:  # a server without JSON mode rejects response_format: ask by prompt alone from now on
+            return _invoke(chat, convo, None)
+        raise to_llm_error(exc, chat) from exc
+    except openai.OpenAIError as exc:
+        raise to_llm_error(exc, chat) from exc
+
+
+# --- streaming --------------------------------------------------------------------------------------
+def stream_text(chat: BaseChatModel, messages: Messages) -> Iterator[str]:
+    """Answer chunks as they arrive; endpoint failures raise LLMError (possibly after some chunks)."""
+    try:
+        for chunk in chat.stream(to_dicts(messages)):
+            if text := message_text(chunk.content):
+                yield text
+    except openai.OpenAIError as exc:
+        raise to_llm_error(exc, chat) from exc
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+def to_dicts(messages: Messages) -> list[dict]:
+    """Messages as plain {"role", "content"} dicts (the form that is hashed, recorded and sent)."""
+    if isinstance(messages, str):
+        return [{"role": "user", "content": messages}]
+    return [{"role": _ROLES.get(m.type, m.type), "content": m.content} for m in convert_to_messages(messages)]
+
+
+def message_text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):  # content blocks
+        return "".join(b if isinstance(b, str) else b.get("text", "") for b in content if b)
+    return ""
+
+
+def _model_name(chat: BaseChatModel | None) -> str:
+    if chat is None:
+        return ""
+    return str(getattr(chat, "model_name", None) or getattr(chat, "model", None) or type(chat).__name__)
+
+
+def to_llm_error(exc: Exception, chat: BaseChatModel | None = None) -> LLMError:
+    """A Chinese, actionable LLMError for an openai/transport exception."""
+    detail = str(getattr(exc, "message", "") or exc)[:200]
+    if isinstance(exc, openai.APITimeoutError):
+        secs = getattr(chat, "request_timeout", None)
+        limit = f"（{secs:g}秒）" if isinstance(secs, int | float) else ""
+        return LLMError(f"大模型服务超时{limit}：请稍后重试、调大 JIXIAO_LLM_TIMEOUT，或改用离线引擎。")
+    if isinstance(exc, openai.APIConnectionError):
+        url = getattr(chat, "openai_api_base", None) or "（未知地址）"
+        return LLMError(
+            f"无法连接大模型服务 {url}：请检查 JIXIAO_LLM_BASE_URL 与服务是否已启动，或改用离线引擎。"
+        )
+    if isinstance(exc, openai.APIStatusError):
+        code = exc.status_code
+        hints = {
+            401: "API 密钥无效：请检查 JIXIAO_LLM_API_KEY",
+            403: "没有访问权限：请检查密钥权限",
+            404: "找不到模型或接口：请检查 JIXIAO_LLM_MODEL，以及 JIXIAO_LLM_BASE_URL 是否以 /v1 结尾",
+            429: "请求过于频繁或额度不足：请稍后重试",
+        }
+        hint = hints.get(code) or (
+            "服务内部错误：请稍后重试" if code >= 500 else "请求被拒绝：请检查模型配置"
+        )
+        return LLMError(f"大模型服务返回 HTTP {code}，{hint}（服务返回：{detail}）。")
+    if isinstance(exc, openai.LengthFinishReasonError):
+        raw = message_text(exc.completion.choices[0].message.content) if exc.completion.choices else ""
+        return LLMError("大模型的回答超出长度上限被截断：请缩短输入或分批处理。", raw=raw)
+    return LLMError(f"大模型服务出错：{detail}。请稍后重试，或改用离线引擎。")
