@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 
 from .categories import SATISFACTION, canonical_level1, canonical_level2
+from .citations import locate
 from .models import Answer, Citation, Document, Finding, Indicator, Project
 from .qa_match import find_projects, find_rows, project_by_ordinal, remove_name
 from .values import normalize_text
@@ -206,10 +207,11 @@ class OfflineChat:
         if not found:
             return Answer(question="", text="审核规则未发现此类问题。", citations=[])
         lines = [f"{i}. {f.project or '全文'}{('｜' + f.indicator) if f.indicator else ''}：{f.message}" for i, f in enumerate(found[:30], 1)]
-        cites = [
+        raw = [
             Citation(document=self.doc.source_file, project=f.project, row=f.location.row, field=f.category, quote=f.evidence, location=f.location)
             for f in found[:30]
         ]
+        cites = [c for c in (locate(self.doc, c) for c in raw) if c is not None]
         return Answer(question="", text=f"共发现 {len(found)} 处：\n" + "\n".join(lines), citations=cites)
 
     # -- department goals ----------------------------------------------------------------------

@@ -45,3 +45,23 @@ def is_grounded(doc: Document, c: Citation) -> bool:
     if text is None or not c.quote.strip():
         return False
     return normalize_text(c.quote) in normalize_text(text)
+
+
+def locate(doc: Document, c: Citation) -> Citation | None:
+    """The citation itself when grounded; else the same quote pinned to the row (or project header,
+    or part one) of its project where it really occurs; None when it occurs nowhere."""
+    if is_grounded(doc, c):
+        return c
+    quote = normalize_text(c.quote)
+    if not quote:
+        return None
+    projects = [p for p in doc.projects if not c.project or p.name == c.project] or doc.projects
+    for p in projects:
+        for ind in p.indicators:
+            if quote in normalize_text(row_text(ind)):
+                return c.model_copy(update={"project": p.name, "row": ind.source.row, "location": ind.source})
+        if quote in normalize_text(project_text(p)):
+            return c.model_copy(update={"project": p.name, "row": None, "location": p.source})
+    if quote in normalize_text(document_text(doc)):
+        return c.model_copy(update={"project": None, "row": None, "location": c.location.model_copy(update={"table": None, "row": None})})
+    return None

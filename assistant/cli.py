@@ -72,5 +72,151 @@ def parse(
 # --- further commands are registered below, one function each ---
 
 
+from .review_report import CheckFormat, MinSeverity  # import-light: enums only
+
+
+@app.command()
+def check(
+    file: Path = typer.Argument(..., help="绩效文本文件：.txt/.docx/.xlsx/.pdf/.json"),
+    format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="输出格式：text/json/md/xlsx"),
+    min_severity: MinSeverity = typer.Option(MinSeverity.info, "--min-severity", help="只显示该级别及以上：info/warning/error"),
+    llm: bool = typer.Option(False, "--llm/--no-llm", help="规则检查后再用大模型审核（需配置大模型服务）"),
+    policy: Optional[Path] = typer.Option(None, "--policy", help="策略文件（YAML）：rules: {规则编号: off|error|warning|info}"),
+    no_fail: bool = typer.Option(False, "--no-fail", help="有“错误”级问题时也以 0 退出"),
+    out: Optional[Path] = typer.Option(None, "-o", "--out", help="输出文件；xlsx 必须指定"),
+) -> None:
+    """审核绩效文本：按规则检查占位、模糊指标值、成本与预算、过期日期、目标与指标对应等问题。有错误级问题时退出码为 1。"""
+    from .review_report import run_check
+
+    try:
+        text, result, notices = run_check(file, format.value, min_severity.value, llm, policy, out)
+    except AssistantError as e:
+        fail(e)
+    for n in notices:
+        typer.echo(f"提示：{n}", err=True)
+    emit(text, out)
+    if result.has_errors and not no_fail:
+        raise typer.Exit(1)
+
+
+class SearchFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class SearchGrain(str, Enum):
+    project = "project"
+    indicator = "indicator"
+
+
+class SearchMode(str, Enum):
+    hybrid = "hybrid"
+    dense = "dense"
+    bm25 = "bm25"
+
+
+@app.command()
+def ingest(paths: list[Path] = typer.Argument(..., help="绩效文本文件或文件夹，可多个")) -> None:
+    """把往年绩效文本入库，供检索、起草与问答引用；读不了的文件跳过并说明原因。"""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from .index import KnowledgeBase
+
+    try:
+        kb = KnowledgeBase()
+        with Progress(console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("入库", total=None)
+
+            def step(done: int, total: int, name: str) -> None:
+                bar.update(task, completed=done, total=total, description=f"入库 {name}")
+
+            report = kb.ingest(paths, progress=step)
+    except AssistantError as e:
+        fail(e)
+    typer.echo(report.summary())
+    if report.skipped and not report.documents:
+        raise typer.Exit(1)
+
+
+@app.command()
+def search(
+    query: str = typer.Argument(..., help="查询，例如：造林补贴 提高森林覆盖率"),
+    k: int = typer.Option(5, "--k", "-k", help="返回条数"),
+    grain: SearchGrain = typer.Option(SearchGrain.project, "--grain", help="project 检索项目，indicator 检索指标行"),
+    mode: Optional[SearchMode] = typer.Option(None, "--mode", help="hybrid/dense/bm25；缺省用配置 JIXIAO_RETRIEVAL_MODE"),
+    format: SearchFormat = typer.Option(SearchFormat.text, "--format", "-f", help="输出格式"),
+) -> None:
+    """在知识库中检索往年项目或指标行，显示得分与出处。"""
+    from .index import KnowledgeBase, format_hits
+
+    try:
+        kb = KnowledgeBase()
+        if kb.count() == 0:
+            typer.echo("提示：知识库为空，请先运行 assistant ingest 文件或文件夹。", err=True)
+        hits = kb.search(query, k=k, grain=grain.value, mode=mode.value if mode else None)
+    except AssistantError as e:
+        fail(e)
+    typer.echo(format_hits(hits, format.value))
+
+
+@app.command()
+def draft(
+    name: str = typer.Option(..., "--name", help="项目名称"),
+    budget: float = typer.Option(..., "--budget", help="预算数（万元）"),
+    purpose: str = typer.Option("", "--purpose", help="资金用途/项目描述"),
+    year: int = typer.Option(2025, "--year", help="预算年度"),
+    format: DocFormat = typer.Option(DocFormat.md, "--format", "-f", help="输出格式"),
+    out: Optional[Path] = typer.Option(None, "-o", "--out", help="输出文件（docx/xlsx 必须指定）"),
+    llm: Optional[bool] = typer.Option(None, "--llm/--no-llm", help="是否使用大模型（缺省：配置了就用）"),
+) -> None:
+    """根据项目名称、预算和用途起草绩效目标表。"""
+    from .draft import draft_document, draft_markdown, draft_project
+    from .models import DraftRequest
+    from .writers import render_document
+
+    try:
+        if budget <= 0:
+            raise AssistantError("预算数必须大于0（单位：万元）。")
+        if format in (DocFormat.docx, DocFormat.xlsx) and out is None:
+            raise AssistantError(f"输出 {format.value} 需要用 -o 指定输出文件。")
+        d = draft_project(DraftRequest(name=name, budget=budget, purpose=purpose, year=year), use_llm=llm)
+        if format == DocFormat.json:
+            emit(d.model_dump_json(indent=2), out)
+        elif format == DocFormat.md:
+            emit(draft_markdown(d), out)
+        else:
+            emit(render_document(draft_document(d), format.value), out)
+    except AssistantError as e:
+        fail(e)
+    typer.echo(f"起草引擎：{'大模型' if d.engine == 'llm' else '离线'}；自查剩余意见 {len(d.findings)} 条。", err=True)
+    for n in d.notes:
+        typer.echo(f"提示：{n}", err=True)
+
+
+class AskFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def ask(
+    file: Path = typer.Argument(..., help="绩效文本文件：.txt/.docx/.xlsx/.pdf"),
+    question: str = typer.Argument(..., help="问题，例如：项目8的预算是多少？"),
+    format: AskFormat = typer.Option(AskFormat.text, "--format", "-f", help="输出格式"),
+    llm: Optional[bool] = typer.Option(None, "--llm/--no-llm", help="是否使用大模型（缺省：配置了就用）"),
+) -> None:
+    """就一份绩效文本提问，回答附带原文引用（表、行、字段）。"""
+    from .chat_llm import ask as ask_document
+    from .chat_llm import format_answer
+    from .readers import read_document
+
+    try:
+        answer = ask_document(read_document(file), question, use_llm=llm)
+    except AssistantError as e:
+        fail(e)
+    typer.echo(answer.model_dump_json(indent=2) if format == AskFormat.json else format_answer(answer))
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()

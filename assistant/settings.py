@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     retrieval_mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
 
     max_file_mb: float = 30.0
+    # Caches (embeddings, saved LLM answers) default to data_dir/cache; JIXIAO_CACHE_DIR_OVERRIDE moves them.
+    cache_dir_override: Path | None = None
 
     @property
     def llm_enabled(self) -> bool:
@@ -61,7 +63,7 @@ class Settings(BaseSettings):
 
     @property
     def cache_dir(self) -> Path:
-        return self.data_dir / "cache"
+        return self.cache_dir_override or self.data_dir / "cache"
 
 
 @lru_cache(maxsize=1)

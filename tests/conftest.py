@@ -18,6 +18,8 @@ def isolated_settings(tmp_path_factory, monkeypatch):
 
     data = tmp_path_factory.mktemp("data")
     monkeypatch.setenv("JIXIAO_DATA_DIR", str(data))
+    # one embedding cache for the whole session: vectors depend only on the text, never on the test
+    monkeypatch.setenv("JIXIAO_CACHE_DIR_OVERRIDE", str(tmp_path_factory.getbasetemp() / "shared-cache"))
     for var in ("JIXIAO_LLM_BASE_URL", "JIXIAO_LLM_MODEL", "JIXIAO_EMBED_BASE_URL", "JIXIAO_CHROMA_HOST"):
         monkeypatch.delenv(var, raising=False)
     get_settings.cache_clear()

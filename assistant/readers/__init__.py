@@ -53,7 +53,15 @@ def _read_json(data: bytes, name: str) -> Document:
     try:
         return Document.model_validate_json(data)
     except ValidationError as e:
-        raise InputError(f"文件「{name}」不是本工具导出的 JSON 文档：{e.errors()[0]['msg']}") from None
+        first = e.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        if first["type"] == "json_invalid":
+            what = "不是合法的 JSON"
+        else:
+            what = f"字段「{where}」不符合 Document 格式" if where else "顶层不是 Document 对象"
+        raise InputError(
+            f"文件「{name}」不是本工具导出的 JSON 文档（{what}）。请使用 assistant parse --format json 导出的文件。"
+        ) from None
 
 
 def read_document(path: str | Path) -> Document:

@@ -23,6 +23,7 @@ class Block:
     cells: list[str]
     is_row: bool
     loc: SourceLocation = field(default_factory=SourceLocation)
+    warning: str = ""  # a reader's note for Document.warnings (Chinese); such a block has no content
 
     @property
     def text(self) -> str:
@@ -322,7 +323,9 @@ def build_document(blocks: list[Block], file: str) -> Document:
     """Assemble a Document from blocks; raise InputError when no 绩效目标表 is found."""
     b = _Builder(file)
     for block in blocks:
-        if block.is_row:
+        if block.warning:
+            b.doc.warnings.append(block.warning)
+        elif block.is_row:
             b.row(block)
         else:
             b.paragraph(block)

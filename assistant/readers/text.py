@@ -90,7 +90,8 @@ def text_blocks(text: str) -> list[Block]:
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         return []
-    tab_start = sum(1 for line in lines if line.startswith("\t"))
+    # the export puts one cell behind one leading tab; a pasted tab row has tabs between its cells
+    tab_start = sum(1 for line in lines if line.startswith("\t") and "\t" not in line[1:].strip())
     pipes = sum(1 for line in lines if line.strip().startswith("|") and line.count("|") >= 3)
     inner_tabs = sum(1 for line in lines if "\t" in line.strip("\t "))
     if tab_start >= 0.2 * len(lines):

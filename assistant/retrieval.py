@@ -1,0 +1,182 @@
+"""Keyword side of the knowledge base: jieba tokens with the domain dictionary, BM25 over them, and
+reciprocal rank fusion with the dense ranking.
+
+jieba's search mode keeps a domain word whole (美国白蛾, 不动产登记) and also emits its dictionary
+parts (白蛾, 不动产, 登记), so a query for the whole word and one for a part both match.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from .models import SourceLocation
+from .settings import Settings, get_settings
+
+DOMAIN_DICT = Path(__file__).resolve().parent / "data" / "domain_dict.txt"
+
+# Function words and filler that carry no meaning for matching; single punctuation is dropped by regex.
+_STOPWORD_TEXT = (
+    "的 了 和 与 及 或 等 在 对 为 将 把 被 是 有 要 个 这 那 其 之 以 于 由 从 到 中 上 下 年 明年 今年 "
+    "搞 做 想 请 问 一下 哪些 哪个 什么 怎么 如何 多少 是否 吗 呢 吧 啊 我们 我 你 他 它 相关 关于 "
+    "项目 指标 情况 工作"
+)
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+_PUNCT = re.compile(r"^[\s\W_]+$")
+
+_jieba_lock = threading.Lock()
+_jieba_ready = False
+
+
+def _jieba(settings: Settings | None = None):
+    """jieba with the domain dictionary loaded; its cache goes to the app's cache dir, not $TMPDIR."""
+    global _jieba_ready
+    import jieba
+
+    if _jieba_ready:
+        return jieba
+    with _jieba_lock:
+        if not _jieba_ready:
+            cache_dir = (settings or get_settings()).cache_dir
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            jieba.setLogLevel(logging.WARNING)
+            jieba.dt.tmp_dir = str(cache_dir)
+            jieba.dt.initialize()
+            jieba.load_userdict(str(DOMAIN_DICT))
+            _jieba_ready = True
+    return jieba
+
+
+def tokenize(text: str, settings: Settings | None = None) -> list[str]:
+    """Search-mode jieba tokens, lower-cased, without punctuation and stopwords."""
+    jieba = _jieba(settings)
+    out = []
+    for tok in jieba.cut_for_search(text or ""):
+        tok = tok.strip().lower()
+        if tok and tok not in STOPWORDS and not _PUNCT.match(tok):
+            out.append(tok)
+    return out
+
+
+def matches(metadata: Mapping[str, Any], filters: Mapping[str, Any] | None) -> bool:
+    """Python twin of `where_clause`: equality, or membership when the filter value is a list."""
+    for key, want in (filters or {}).items():
+        have = metadata.get(key)
+        if isinstance(want, (list, tuple, set)):
+            if have not in want:
+                return False
+        elif have != want:
+            return False
+    return True
+
+
+def where_clause(filters: Mapping[str, Any] | None) -> dict | None:
+    """Chroma `where` for the same filters (None when there are none)."""
+    parts = []
+    for key, want in (filters or {}).items():
+        if isinstance(want, (list, tuple, set)):
+            parts.append({key: {"$in": list(want)}})
+        else:
+            parts.append({key: {"$eq": want}})
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+class KeywordIndex:
+    """BM25 over a fixed set of records; rebuilt from the store whenever the store changes."""
+
+    def __init__(self, ids: Sequence[str], texts: Sequence[str], metadatas: Sequence[Mapping[str, Any]]):
+        import bm25s
+
+        self.ids = list(ids)
+        self.texts = list(texts)
+        self.metadatas = [dict(m or {}) for m in metadatas]
+        self._bm25 = None
+        if self.ids:
+            self._bm25 = bm25s.BM25()
+            self._bm25.index([tokenize(t) or [""] for t in self.texts], show_progress=False)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def search(self, query: str, n: int, filters: Mapping[str, Any] | None = None) -> list[tuple[int, float]]:
+        """(position, score) of the best `n` records with a positive score that pass the filters."""
+        tokens = tokenize(query)
+        if self._bm25 is None or not tokens:
+            return []
+        scores = np.asarray(self._bm25.get_scores(tokens), dtype=np.float64)
+        order = np.argsort(-scores, kind="stable")
+        out: list[tuple[int, float]] = []
+        for i in order:
+            if scores[i] <= 0 or len(out) >= n:
+                break
+            if matches(self.metadatas[i], filters):
+                out.append((int(i), float(scores[i])))
+        return out
+
+
+def rrf(rankings: Iterable[Sequence[str]], k: int = 60) -> dict[str, float]:
+    """Reciprocal rank fusion: sum of 1 / (k + rank) over the rankings an id appears in."""
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, rid in enumerate(ranking, start=1):
+            fused[rid] = fused.get(rid, 0.0) + 1.0 / (k + rank)
+    return fused
+
+
+class Hit(BaseModel):
+    """One search result with enough context to cite it and to load its project."""
+
+    id: str
+    grain: Literal["project", "indicator"]
+    score: float
+    text: str
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    location: SourceLocation = Field(default_factory=SourceLocation)
+    project: str = ""
+    document: str = ""
+    doc_id: str = ""
+    dense_rank: int | None = None
+    bm25_rank: int | None = None
+
+
+def make_hit(rid: str, text: str, meta: Mapping[str, Any], score: float) -> Hit:
+    meta = dict(sorted((meta or {}).items()))
+    loc = SourceLocation(
+        file=meta.get("source_file", ""), table=meta.get("table"), row=meta.get("row"), line=meta.get("line")
+    )
+    return Hit(
+        id=rid,
+        grain=meta.get("grain", "project"),
+        score=score,
+        text=text or "",
+        metadata=meta,
+        location=loc,
+        project=meta.get("project", ""),
+        document=meta.get("document", ""),
+        doc_id=meta.get("doc_id", ""),
+    )
+
+
+def format_hits(hits: list[Hit], fmt: str = "text") -> str:
+    """Hits as JSON (a list of Hit objects) or as numbered Chinese lines with score and source."""
+    if fmt == "json":
+        return json.dumps([h.model_dump(mode="json") for h in hits], ensure_ascii=False, indent=2)
+    if not hits:
+        return "未找到相关结果。"
+    lines = []
+    for n, h in enumerate(hits, start=1):
+        head = h.project if h.grain == "project" else f"{h.project} / {h.metadata.get('level3', '')}"
+        lines.append(f"{n}. [{h.score:.4f}] {head}")
+        lines.append(f"   出处：{h.location.label()}")
+        lines.append("   " + h.text.replace("\n", " ")[:160])
+    return "\n".join(lines)

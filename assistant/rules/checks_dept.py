@@ -1,0 +1,103 @@
+"""Projects against the department's 分项绩效目标 (through the GoalMap built in assistant/goals.py).
+
+Only keyword links count here, so the findings do not depend on whether embeddings were used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..models import Document, Finding, SourceLocation
+from ..values import normalize_text
+from .engine import Context, Rule, check, line_with
+
+
+@check("dept_uncovered")
+def dept_uncovered(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """A project that no 分项绩效目标 covers."""
+    gm = ctx.goal_map
+    if gm is None or not gm.areas:
+        return
+    by_name = {pg.project: pg for pg in gm.projects}
+    for p in ctx.projects():
+        pg = by_name.get(p.name)
+        if pg is None or pg.redacted or any(s.by_keywords for s in pg.scores):
+            continue
+        best = pg.scores[0] if pg.scores else None
+        near = best is not None and best.keyword_score >= 0.3
+        closest = f"最接近的是“{best.area}、{best.title}”" if near else "与各分项目标没有共同的主题词"
+        yield rule.finding(line_with(p.name), project=p, closest=closest)
+
+
+def _funded(key: str, doc: Document, ctx: Context) -> bool:
+    """Some project (not redacted) names what the target counts, or a theme term inside it."""
+    terms = {key} | {t for words in ctx.lexicon.topics.values() for t in words if t in key}
+    texts = [p.name + p.purpose + p.goal + " ".join(i.level3 for i in p.indicators) for p in ctx.projects()]
+    return any(t in text for t in terms for text in texts)
+
+
+@check("dept_unfunded")
+def dept_unfunded(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """A 分项绩效目标 with numbered targets that no project funds: one finding per area."""
+    gm = ctx.goal_map
+    if gm is None:
+        return
+    hidden = len(ctx.redacted)
+    note = f"（另有{hidden}个项目内容涉密，无法判断是否由其承担）" if hidden else ""
+    for area in gm.areas:
+        targets = [t for t in gm.targets if t.area == area.number]
+        if not targets or gm.projects_for(area.number, keywords_only=True):
+            continue
+        if any(_funded(t.key, doc, ctx) for t in targets):
+            continue
+        listed = "、".join(f"“{t.text}”" for t in targets)
+        yield rule.finding(
+            targets[0].text,
+            location=SourceLocation(file=doc.source_file),
+            area=area.number,
+            title=area.title,
+            targets=listed,
+            note=note,
+        )
+
+
+@check("dept_conflict")
+def dept_conflict(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """Projects promise more of a quantity than the department's fixed target for it."""
+    gm = ctx.goal_map
+    if gm is None:
+        return
+    tol = float(rule.params.get("tolerance", 0.02))
+    for t in gm.targets:
+        if t.operator == ">=":
+            continue  # '以上' is a floor: projects may exceed it
+        key = normalize_text(t.key)
+        rows = [
+            (p, i)
+            for p, i in ctx.rows()
+            if key
+            and key in normalize_text(i.level3)
+            and i.value.normalized is not None
+            and _family(i) == t.family
+        ]
+        total = sum(i.value.normalized for _, i in rows)
+        if rows and total > t.value * (1 + tol):
+            p, i = rows[0]
+            yield rule.finding(
+                line_with(i.value_raw),
+                project=p,
+                indicator=i,
+                target=t.text,
+                area=t.area,
+                total=f"{total:g}",
+                unit=i.value.normalized_unit or t.unit,
+            )
+
+
+def _family(i) -> str:
+    v = i.value
+    if v.kind == "money":
+        return "万元"
+    if v.normalized_unit == "亩":
+        return "亩"
+    return (v.normalized_unit or v.unit or "")[:1]

@@ -1,0 +1,289 @@
+"""Value checks: units, cost against 预算数, implausible targets, stale dates and past tense."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..categories import QUANTITY, canonical_level2, is_cost
+from ..models import Document, Finding, Indicator, Project
+from ..values import years_in
+from .engine import Context, Rule, check, line_with
+
+_PAST = re.compile(r"已(?:经)?(完成|支付|拨付|兑现|建成|实施|落实|到位|发放|验收|竣工)")
+
+
+def _fmt(x: float) -> str:
+    """万元 amounts as people write them: 0.72, 3.09, 101.73."""
+    return f"{x:.2f}".rstrip("0").rstrip(".") if abs(x) < 1e6 else f"{x:.0f}"
+
+
+def close(a: float, b: float, rel: float = 0.02, abs_tol: float = 0.01) -> bool:
+    """Equal up to rounding: 2% or 0.01 (万元) by default."""
+    return abs(a - b) <= max(abs_tol, rel * max(abs(a), abs(b)))
+
+
+def _tol(rule: Rule) -> dict:
+    return {
+        "rel": float(rule.params.get("tolerance", 0.02)),
+        "abs_tol": float(rule.params.get("abs_tolerance", 0.01)),
+    }
+
+
+def _money_costs(p: Project) -> list[Indicator]:
+    return [
+        i
+        for i in p.indicators
+        if is_cost(i.level1, i.level2) and i.value.kind == "money" and i.value.normalized is not None
+    ]
+
+
+def _quantities(p: Project) -> list[Indicator]:
+    return [
+        i
+        for i in p.indicators
+        if canonical_level2(i.level2) == QUANTITY
+        and i.value.kind == "quantity"
+        and i.value.normalized
+        and i.value.normalized_unit
+    ]
+
+
+def _price_matches(price: Indicator, q: Indicator) -> bool:
+    per = price.value.per or ""
+    return bool(per) and per in (q.value.unit, q.value.normalized_unit)
+
+
+def unit_price_totals(p: Project) -> list[tuple[Indicator, Indicator, float]]:
+    """(price row, quantity row, price × quantity in 万元) for each unit price with a matching quantity."""
+    out = []
+    for i in p.indicators:
+        if is_cost(i.level1, i.level2) and i.value.kind == "unit_price" and i.value.normalized is not None:
+            for q in _quantities(p):
+                if _price_matches(i, q):
+                    out.append((i, q, i.value.normalized * q.value.normalized / 1e4))
+    return out
+
+
+def _explained_by_quantity(m: Indicator, p: Project, targets: list[float], tol: dict) -> Indicator | None:
+    """A quantity row q such that this money amount × q hits one of the targets (a unit price
+    written without its '/亩')."""
+    for q in _quantities(p):
+        if any(close(m.value.normalized * q.value.normalized, t, **tol) for t in targets):
+            return q
+    return None
+
+
+@check("unit_missing")
+def unit_missing(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """A number with no unit: '85' on a rate, '60万' on a cost row."""
+    for p, i in ctx.rows():
+        v = i.value
+        raw = line_with(i.value_raw)
+        if v.kind == "quantity" and v.number is not None and not v.unit and not i.unit_column.strip():
+            rate = any(k in i.level3 for k in ctx.lexicon.rate_keywords)
+            example = f"{raw}%" if rate else f"{raw}个（或人、亩、套等）"
+            yield rule.finding(raw, project=p, indicator=i, value=raw, example=example)
+        elif v.kind == "money" and re.search(r"\d\s*万\s*$", i.value_raw.strip()):
+            yield rule.finding(raw, project=p, indicator=i, value=raw, example=f"{raw}元")
+
+
+@check("unit_price_per")
+def unit_price_per(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """A cost row such as '10元' that only makes sense per 亩: 720亩 × 10元 = 0.72万元 = 预算数."""
+    tol = _tol(rule)
+    for p in ctx.projects():
+        if not p.budget:
+            continue
+        money = _money_costs(p)
+        for m in money:
+            if m.value.unit == "万元" or close(m.value.normalized, p.budget, **tol):
+                continue
+            targets = [p.budget] + [o.value.normalized for o in money if o is not m]
+            q = _explained_by_quantity(m, p, targets, tol)
+            if q is not None:
+                raw = line_with(m.value_raw)
+                yield rule.finding(
+                    raw,
+                    project=p,
+                    indicator=m,
+                    value=raw,
+                    per=q.value.normalized_unit,
+                    quantity=line_with(q.value_raw),
+                    fixed=f"{raw}/{q.value.normalized_unit}",
+                    total=_fmt(m.value.normalized * q.value.normalized),
+                )
+
+
+@check("cost_over_budget")
+def cost_over_budget(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """A money amount on a cost row above the project's 预算数 (units normalised to 万元 first)."""
+    tol = _tol(rule)
+    for p in ctx.projects():
+        if p.budget is None:
+            continue
+        for m in _money_costs(p):
+            if m.value.normalized > p.budget and not close(m.value.normalized, p.budget, **tol):
+                raw = line_with(m.value_raw)
+                yield rule.finding(
+                    raw,
+                    project=p,
+                    indicator=m,
+                    value=raw,
+                    amount=_fmt(m.value.normalized),
+                    budget=_fmt(p.budget),
+                )
+
+
+@check("cost_below_budget")
+def cost_below_budget(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """Cost rows that add up to less than the 预算数 and are not explained by unit price × quantity."""
+    tol = _tol(rule)
+    for p in ctx.projects():
+        money = _money_costs(p)
+        if not p.budget or not money or any(m.value.normalized > p.budget for m in money):
+            continue
+        amounts = [m.value.normalized for m in money]
+        if any(close(a, p.budget, **tol) for a in amounts) or close(sum(amounts), p.budget, **tol):
+            continue
+        if any(close(t, p.budget, **tol) for _, _, t in unit_price_totals(p)):
+            continue
+        if any(_explained_by_quantity(m, p, [p.budget], tol) for m in money):
+            continue  # the unit rule reports it
+        m = max(money, key=lambda i: i.value.normalized)
+        raw = line_with(m.value_raw)
+        yield rule.finding(
+            raw, project=p, indicator=m, value=raw, amount=_fmt(sum(amounts)), budget=_fmt(p.budget)
+        )
+
+
+@check("unit_price_total")
+def unit_price_total(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """Unit price × quantity should equal the 预算数 (or another cost amount): 11个 × 2809.09元/个 = 3.09万元."""
+    tol = _tol(rule)
+    for p in ctx.projects():
+        if not p.budget:
+            continue
+        targets = [p.budget] + [m.value.normalized for m in _money_costs(p)]
+        for price, q, total in unit_price_totals(p):
+            if not any(close(total, t, **tol) for t in targets):
+                raw = line_with(price.value_raw)
+                yield rule.finding(
+                    raw,
+                    project=p,
+                    indicator=price,
+                    value=raw,
+                    quantity=line_with(q.value_raw),
+                    total=_fmt(total),
+                    budget=_fmt(p.budget),
+                )
+
+
+@check("funds_sum")
+def funds_sum(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """预算数 = 财政资金 + 其他资金."""
+    for p in ctx.projects():
+        if p.budget is None or p.fiscal_funds is None:
+            continue
+        parts = p.fiscal_funds + (p.other_funds or 0.0)
+        if abs(parts - p.budget) > 0.005:
+            yield rule.finding(
+                line_with(p.name),
+                project=p,
+                budget=_fmt(p.budget),
+                parts=_fmt(parts),
+                fiscal=_fmt(p.fiscal_funds),
+                other=_fmt(p.other_funds or 0.0),
+            )
+
+
+@check("implausible_percent")
+def implausible_percent(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """params.test: over_100 (a % above 100), rate_ge_100 (≥100% on a rate), growth (a growth rate above
+    params.limit %)."""
+    test = rule.params.get("test", "over_100")
+    limit = float(rule.params.get("limit", 50))
+    lex = ctx.lexicon
+    for p, i in ctx.rows():
+        v = i.value
+        if v.kind != "percentage" or v.number is None:
+            continue
+        growth = any(k in i.level3 for k in lex.growth_keywords)
+        rate = any(k in i.level3 for k in lex.rate_keywords)
+        raw = line_with(i.value_raw)
+        flagged = {
+            "over_100": v.number > 100 and not growth,
+            "rate_ge_100": rate and not growth and v.operator in (">=", ">") and v.number >= 100,
+            "growth": growth and v.number >= limit,
+        }.get(test, False)
+        if flagged:
+            yield rule.finding(raw, project=p, indicator=i, value=raw, limit=_fmt(limit))
+
+
+@check("cost_operator")
+def cost_operator(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """'≥' on a cost ceiling: spending more is not better."""
+    for p, i in ctx.rows():
+        if (
+            is_cost(i.level1, i.level2)
+            and i.value.kind in ("money", "unit_price")
+            and i.value.operator in (">=", ">")
+        ):
+            raw = line_with(i.value_raw)
+            yield rule.finding(raw, project=p, indicator=i, value=raw)
+
+
+@check("quantity_operator")
+def quantity_operator(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """'≤' on an output quantity (补助面积 ≤1.55万亩) unless fewer is better (发生数, 事故数)."""
+    for p, i in ctx.rows():
+        if (
+            canonical_level2(i.level2) != QUANTITY
+            or i.value.kind != "quantity"
+            or i.value.operator not in ("<=", "<")
+        ):
+            continue
+        if any(k in i.level3 + i.description for k in ctx.lexicon.reverse_keywords):
+            continue
+        raw = line_with(i.value_raw)
+        yield rule.finding(raw, project=p, indicator=i, value=raw)
+
+
+@check("stale_date")
+def stale_date(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """A date in a 指标值 before the budget year (文号 and 《》 titles are not dates)."""
+    if ctx.year is None:
+        return
+    for p, i in ctx.rows():
+        years = [y for y, _ in years_in(i.value_raw)]
+        if i.value.kind == "date" and i.value.year:
+            years.append(i.value.year)
+        old = sorted(y for y in set(years) if y < ctx.year)
+        if old:
+            raw = line_with(i.value_raw)
+            yield rule.finding(raw, project=p, indicator=i, value=raw, year=old[0], budget_year=ctx.year)
+
+
+@check("past_tense")
+def past_tense(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """'已完成', '已支付' as a target: the target describes the past, not the budget year."""
+    for p, i in ctx.rows():
+        if not i.value.past_tense and not _PAST.search(i.value_raw):
+            continue
+        if ctx.year is not None and any(y < ctx.year for y, _ in years_in(i.value_raw)):
+            continue  # the stale-date rule reports it
+        raw = line_with(i.value_raw)
+        yield rule.finding(raw, project=p, indicator=i, value=raw)
+
+
+@check("past_tense_text")
+def past_tense_text(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """'此项工作已完成' in the 绩效目标 or 资金用途 text: one finding per project."""
+    for p in ctx.projects():
+        for label, text in (("绩效目标", p.goal), ("资金用途", p.purpose)):
+            m = _PAST.search(text or "")
+            if m:
+                clauses = [c.strip() for c in re.split(r"[，,。；;\n]", text) if m.group(0) in c]
+                clause = re.sub(r"^\s*\d+\s*[.、．]\s*", "", clauses[0]) if clauses else m.group(0)
+                yield rule.finding(clause, project=p, field=label, text=clause)
+                break

@@ -1,0 +1,301 @@
+"""Rule packs as data: loading rules, word lists and policies; the registry of check kinds.
+
+A rule is a YAML entry (id, category, severity, kind, message, suggestion, params). Its `kind`
+names a pure check function registered with `@check("kind")`; the function gets the Document,
+the rule and a shared Context and yields Findings made with `rule.finding(...)`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..errors import InputError
+from ..models import Category, Document, Finding, Indicator, Project, Severity, SourceLocation
+from ..values import normalize_text
+
+if TYPE_CHECKING:
+    from ..goals import GoalMap
+
+RULES_DIR = Path(__file__).resolve().parent
+DEFAULT_PACK = RULES_DIR / "default.yaml"
+LEXICON_FILE = RULES_DIR / "lexicon.yaml"
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+class Rule(BaseModel):
+    """One rule of a pack. `message`/`suggestion` are str.format templates over the check's fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    category: Category
+    severity: Severity
+    kind: str
+    message: str
+    suggestion: str
+    scope: Literal["project", "document"] = "project"  # document rules are skipped for a lone project
+    description: str = ""
+    params: dict[str, Any] = Field(default_factory=dict)
+
+    def finding(
+        self,
+        evidence: str,
+        project: Project | None = None,
+        indicator: Indicator | None = None,
+        location: SourceLocation | None = None,
+        **fields: Any,
+    ) -> Finding:
+        """A Finding with the templates filled from `fields` (plus 项目/指标 names)."""
+        values = {
+            "project": project.name if project else "",
+            "indicator": indicator.level3 if indicator else "",
+        }
+        values.update(fields)
+        if location is None:
+            location = indicator.source if indicator else project.source if project else SourceLocation()
+        return Finding(
+            category=self.category,
+            severity=self.severity,
+            rule_id=self.id,
+            project=project.name if project else None,
+            indicator=indicator.level3 if indicator else None,
+            location=location.model_copy(),
+            message=self.message.format(**values),
+            suggestion=self.suggestion.format(**values),
+            evidence=evidence,
+            source="rule",
+        )
+
+
+class RulePack(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rules: list[Rule]
+
+
+class Lexicon(BaseModel):
+    """The editable word lists (rules/lexicon.yaml)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    vague_phrases: list[str] = Field(default_factory=list)
+    placeholder_cells: list[str] = Field(default_factory=list)
+    placeholder_patterns: list[str] = Field(default_factory=list)
+    residue_patterns: list[str] = Field(default_factory=list)
+    level2_keywords: dict[str, list[str]] = Field(default_factory=dict)
+    level2_lenient: list[str] = Field(default_factory=list)
+    rate_keywords: list[str] = Field(default_factory=list)
+    growth_keywords: list[str] = Field(default_factory=list)
+    reverse_keywords: list[str] = Field(default_factory=list)
+    outcome_verbs: list[str] = Field(default_factory=list)
+    outcome_adverbs: list[str] = Field(default_factory=list)
+    generic_tokens: list[str] = Field(default_factory=list)
+    mapping_stopwords: list[str] = Field(default_factory=list)
+    measure_units: list[str] = Field(default_factory=list)
+    topics: dict[str, list[str]] = Field(default_factory=dict)
+
+
+Level = Literal["off", "error", "warning", "info"]
+
+
+class Policy(BaseModel):
+    """A department's choices: `rules: {RULE_ID: off | error | warning | info}`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rules: dict[str, Level] = Field(default_factory=dict)
+
+    def apply(self, rules: list[Rule]) -> list[Rule]:
+        out = []
+        for r in rules:
+            level = self.rules.get(r.id)
+            if level == "off":
+                continue
+            out.append(r.model_copy(update={"severity": level}) if level else r)
+        return out
+
+
+def _read_yaml(path: Path, what: str) -> Any:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"找不到{what}「{path}」。") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(
+            f"无法读取{what}「{path}」：{e.__class__.__name__}。请确认是 UTF-8 编码的 YAML 文件。"
+        ) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"第{mark.line + 1}行" if mark else ""
+        raise InputError(f"{what}「{path}」不是合法的 YAML{where}，请检查缩进和冒号。") from None
+
+
+def load_rules(path: str | Path | None = None) -> list[Rule]:
+    """Load a rule pack (default: rules/default.yaml); a broken pack raises InputError."""
+    p = Path(path) if path else DEFAULT_PACK
+    data = _read_yaml(p, "规则文件")
+    try:
+        pack = RulePack.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        raise InputError(f"规则文件「{p}」格式有误：{'.'.join(map(str, err['loc']))} {err['msg']}") from None
+    unknown = sorted({r.kind for r in pack.rules} - set(CHECKS))
+    if unknown:
+        raise InputError(f"规则文件「{p}」含未知的检查类型：{'、'.join(unknown)}。")
+    ids = [r.id for r in pack.rules]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise InputError(f"规则文件「{p}」中规则编号重复：{'、'.join(dupes)}。")
+    return pack.rules
+
+
+@lru_cache(maxsize=8)
+def _default_rules() -> tuple[Rule, ...]:
+    return tuple(load_rules())
+
+
+def default_rules() -> list[Rule]:
+    return list(_default_rules())
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: str | None = None) -> Lexicon:
+    p = Path(path) if path else LEXICON_FILE
+    try:
+        return Lexicon.model_validate(_read_yaml(p, "词表文件") or {})
+    except ValidationError as e:
+        err = e.errors()[0]
+        raise InputError(f"词表文件「{p}」格式有误：{'.'.join(map(str, err['loc']))} {err['msg']}") from None
+
+
+def load_policy(path: str | Path, known: Iterable[str] | None = None) -> Policy:
+    """Read a policy file; unknown rule ids or levels raise InputError (typos fail loudly)."""
+    data = _read_yaml(Path(path), "策略文件")
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError(f"策略文件「{path}」应为 “rules: {{规则编号: off|error|warning|info}}” 的形式。")
+    if isinstance(data.get("rules"), dict):  # YAML reads a bare `off` as False
+        data["rules"] = {k: ("off" if v is False else v) for k, v in data["rules"].items()}
+    try:
+        policy = Policy.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        loc = ".".join(map(str, err["loc"]))
+        raise InputError(f"策略文件「{path}」有误（{loc}）：级别只能是 off、error、warning、info。") from None
+    ids = set(known) if known is not None else {r.id for r in default_rules()}
+    unknown = sorted(set(policy.rules) - ids)
+    if unknown:
+        raise InputError(
+            f"策略文件「{path}」中有未知的规则编号：{'、'.join(unknown)}。可用 assistant check --help 查看说明。"
+        )
+    return policy
+
+
+# -- matching helpers shared by the checks ---------------------------------------------------------
+
+
+def _char_class(c: str) -> str:
+    """A character and its full/half-width twin, so patterns match either spelling."""
+    o = ord(c)
+    twins = {c}
+    if 0x21 <= o <= 0x7E:
+        twins.add(chr(o + 0xFEE0))
+    elif 0xFF01 <= o <= 0xFF5E:
+        twins.add(chr(o - 0xFEE0))
+    if len(twins) == 1:
+        return re.escape(c)
+    return "[" + "".join(re.escape(t) for t in sorted(twins)) + "]"
+
+
+@lru_cache(maxsize=1024)
+def phrase_regex(phrase: str) -> re.Pattern[str]:
+    """A regex for `phrase` over original text: width-insensitive, whitespace between characters
+    allowed, and "…" matching up to 10 characters."""
+    parts = []
+    for part in phrase.split("…"):
+        chars = [_char_class(c) for c in normalize_text(part)]
+        parts.append(r"\s*".join(chars))
+    return re.compile(".{0,10}?".join(p for p in parts if p))
+
+
+def find_phrase(text: str, phrases: Iterable[str]) -> tuple[str, str] | None:
+    """(phrase, matched original text) for the first phrase found in `text`, or None."""
+    for ph in phrases:
+        if not ph.strip():
+            continue
+        m = phrase_regex(ph).search(text or "")
+        if m:
+            return ph, m.group(0)
+    return None
+
+
+def line_with(text: str, needle: str | None = None) -> str:
+    """The stripped line of a (multi-line) cell that holds `needle`, or its first non-empty line:
+    evidence must be verbatim source text, and a cell's lines are verbatim one by one."""
+    lines = [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
+    if needle:
+        for ln in lines:
+            if needle in ln:
+                return ln
+    return lines[0] if lines else ""
+
+
+def same_text(a: str, b: str) -> bool:
+    """Equal after width folding and whitespace removal; empty never equals."""
+    na, nb = normalize_text(a), normalize_text(b)
+    return bool(na) and na == nb
+
+
+# -- context and registry ----------------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    """What every check may read besides the Document. Built once per review; never does I/O."""
+
+    doc: Document
+    lexicon: Lexicon
+    goal_map: GoalMap | None = None
+    source_text: str | None = None  # the raw file text, when the caller has it (residue outside fields)
+    single_project: bool = False
+    redacted: set[int] = field(default_factory=set)  # indexes of wholly redacted projects
+
+    @property
+    def year(self) -> int | None:
+        return self.doc.budget_year
+
+    def projects(self) -> Iterator[Project]:
+        """Projects a check should look at: a wholly redacted one gets a single placeholder finding."""
+        for n, p in enumerate(self.doc.projects):
+            if n not in self.redacted:
+                yield p
+
+    def rows(self) -> Iterator[tuple[Project, Indicator]]:
+        for p in self.projects():
+            for i in p.indicators:
+                yield p, i
+
+
+CheckFn = Callable[[Document, Rule, Context], Iterable[Finding]]
+CHECKS: dict[str, CheckFn] = {}
+
+
+def check(kind: str) -> Callable[[CheckFn], CheckFn]:
+    """Register a check function under a rule kind."""
+
+    def register(fn: CheckFn) -> CheckFn:
+        CHECKS[kind] = fn
+        return fn
+
+    return register

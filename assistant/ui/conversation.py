@@ -1,0 +1,105 @@
+"""The 问答 page's logic: answering with this session's settings (streamed in LLM mode), and what a
+citation points at, shaped for display."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ..chat_llm import AnswerStream, LLMChat
+from ..errors import AssistantError
+from ..llm import build_chat_model
+from ..models import Answer, Citation, Document, Finding, Project
+from ..settings import Settings
+from .findings import ROW_COLUMNS
+
+EXAMPLES = ["项目8的预算是多少？", "预算最高的项目是哪个？", "哪些项目的成本指标与预算不一致？", "部门有哪些分项绩效目标？"]
+
+
+def answer_stream(
+    doc: Document,
+    question: str,
+    settings: Settings,
+    history: list[Answer],
+    kb: Any = None,
+    findings: list[Finding] | None = None,
+) -> AnswerStream:
+    """Display chunks and the final Answer. LLM mode uses this session's endpoint; an endpoint that
+    cannot even be built answers offline with a notice (LLMChat falls back the same way mid-call)."""
+    if settings.llm_enabled:
+        try:
+            model = build_chat_model(settings)
+        except AssistantError as e:
+            return _offline(doc, question, findings, f"大模型设置无效（{e}），已改用离线引擎回答")
+        return LLMChat(doc, chat_model=model, kb=kb, findings=findings).stream(question, history)
+    return _offline(doc, question, findings)
+
+
+def _offline(doc: Document, question: str, findings: list[Finding] | None, notice: str = "") -> AnswerStream:
+    from ..chat import OfflineChat
+
+    def run():
+        answer = OfflineChat(doc, findings).ask(question)
+        if notice:
+            answer = answer.model_copy(update={"notice": notice + ("；" + answer.notice if answer.notice else "")})
+        yield answer.text
+        return answer
+
+    return AnswerStream(run())
+
+
+def _project(doc: Document, c: Citation) -> tuple[int, Project] | None:
+    t = c.location.table
+    if t is not None and 1 <= t <= len(doc.projects):
+        return t, doc.projects[t - 1]
+    for n, p in enumerate(doc.projects, 1):
+        if c.project and p.name == c.project:
+            return n, p
+    return None
+
+
+def citation_label(n: int, c: Citation, doc: Document) -> str:
+    """[n] 表8 第3行 · 指标值：31.98 (another document's hit names the document)."""
+    loc = c.location
+    where = (f"表{loc.table}" if loc.table is not None else "") + (f" 第{loc.row}行" if loc.row is not None else "")
+    if c.document and doc.source_file and c.document != doc.source_file:
+        where = f"《{c.document}》{where}"
+    quote = c.quote if len(c.quote) <= 40 else c.quote[:40] + "…"
+    return f"[{n}] {where or '部门整体'} · {c.field or '原文'}：{quote}"
+
+
+def cited_rows(doc: Document, c: Citation) -> pd.DataFrame | None:
+    """The quoted row in full (一级…依据) for a row citation; the project's header fields for a field
+    citation; None when the citation points outside this document's tables."""
+    found = _project(doc, c)
+    if found is None:
+        return None
+    table, p = found
+    if c.location.row is not None:
+        if not 1 <= c.location.row <= len(p.indicators):
+            return None
+        i = p.indicators[c.location.row - 1]
+        values = (i.level1, i.level2, i.level3, i.description, i.value_raw, i.basis)
+        return pd.DataFrame([{"表": table, "行": c.location.row, **dict(zip(ROW_COLUMNS, values))}])
+    money = lambda v: "" if v is None else f"{v:.2f}"  # noqa: E731
+    fields = [
+        ("项目名称", p.name),
+        ("预算单位", f"{p.unit_code}{p.unit_name}"),
+        ("项目编码", p.code),
+        ("预算数（万元）", money(p.budget)),
+        ("财政资金（万元）", money(p.fiscal_funds)),
+        ("资金用途", p.purpose),
+        ("资金支出计划", " / ".join(p.spending_plan.raw)),
+        ("绩效目标", p.goal),
+    ]
+    return pd.DataFrame([{"字段": k, "内容": v} for k, v in fields if v])
+
+
+def department_text(doc: Document, c: Citation) -> str:
+    """For a citation of part one (no table): the department goal text that holds the quote."""
+    for a in doc.goal_areas:
+        text = f"{a.number}、{a.title}\n{a.goal}\n{a.indicators_text}"
+        if c.quote and c.quote in text:
+            return text
+    return doc.overall_goal if c.quote and c.quote in doc.overall_goal else c.quote

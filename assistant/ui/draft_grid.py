@@ -1,0 +1,183 @@
+"""The 起草 page's table: a Draft as editable grid rows and back, re-checking an edited draft, and the
+files a draft downloads as. Pure functions; the page keeps the grid in session state."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from ..models import CATEGORY_LABELS, Draft, DraftRow, Finding, Indicator
+from ..values import parse_value
+from .findings import SEVERITY_ICONS
+
+EDITABLE = ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"]
+READONLY = ["置信度", "参考往年", "自查"]
+ID = "_id"  # hidden column: the DraftRow a grid row came from (None for a row the user added)
+FIELDS = ["level1", "level2", "level3", "description", "value_raw", "basis"]
+DRAFT_FILE = "起草稿"
+
+
+def _text(v: Any) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    return str(v).strip()
+
+
+def grouped(draft: Draft) -> Draft:
+    """A copy whose rows are grouped by 一级, then 二级, each group where it first appears."""
+    d = draft.model_copy(deep=True)
+    first1: dict[str, int] = {}
+    first2: dict[tuple[str, str], int] = {}
+    for n, r in enumerate(d.rows):
+        i = r.indicator
+        first1.setdefault(i.level1, n)
+        first2.setdefault((i.level1, i.level2), n)
+    d.rows.sort(key=lambda r: (first1[r.indicator.level1], first2[(r.indicator.level1, r.indicator.level2)]))
+    d.project.indicators = [r.indicator for r in d.rows]
+    return d
+
+
+def precedent_summary(row: DraftRow) -> str:
+    return "；".join(f"{p.project}·{p.level3}（{p.value_raw}）" for p in row.precedents) or "—"
+
+
+def row_findings(findings: list[Finding]) -> dict[int, list[Finding]]:
+    """Findings by 1-based row of the draft table; project-level ones under 0."""
+    out: dict[int, list[Finding]] = {}
+    for f in findings:
+        out.setdefault(f.location.row or 0, []).append(f)
+    return out
+
+
+def marker(findings: list[Finding]) -> str:
+    return " ".join(f"{SEVERITY_ICONS[f.severity]}{CATEGORY_LABELS.get(f.category, f.category)}" for f in findings)
+
+
+def grid_rows(draft: Draft) -> list[dict[str, Any]]:
+    """The draft's rows as editor rows, with confidence, precedent and finding markers."""
+    by_row = row_findings(draft.findings)
+    rows = []
+    for n, r in enumerate(draft.rows):
+        i = r.indicator
+        rows.append(
+            {
+                ID: n,
+                **dict(zip(EDITABLE, (i.level1, i.level2, i.level3, i.description, i.value_raw, i.basis))),
+                "置信度": round(r.confidence, 2),
+                "参考往年": precedent_summary(r),
+                "自查": marker(by_row.get(n + 1, [])),
+            }
+        )
+    return rows
+
+
+def grid_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=[ID, *EDITABLE, *READONLY])
+    return df.astype({ID: "Int64", "置信度": "Float64"})
+
+
+def frame_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """An editor's output back to plain rows (ids as int or None, text never NaN)."""
+    rows = []
+    for rec in df.to_dict("records"):
+        rid = rec.get(ID)
+        conf = rec.get("置信度")
+        rows.append(
+            {
+                ID: None if rid is None or pd.isna(rid) else int(rid),
+                **{c: _text(rec.get(c)) for c in EDITABLE},
+                "置信度": None if conf is None or pd.isna(conf) else float(conf),
+                "参考往年": _text(rec.get("参考往年")),
+                "自查": _text(rec.get("自查")),
+            }
+        )
+    return rows
+
+
+def indicator_from(row: dict[str, Any]) -> Indicator:
+    l1, l2, l3, desc, value, basis = (_text(row.get(c)) for c in EDITABLE)
+    return Indicator(level1=l1, level2=l2, level3=l3, description=desc, value_raw=value,
+                     value=parse_value(value, l3, l2 + l1), basis=basis)
+
+
+def apply_grid(draft: Draft, rows: list[dict[str, Any]]) -> Draft:
+    """A copy of the draft whose rows are the grid's: edited rows keep their precedents (their note
+    says they were edited), added rows start without any, blank rows are dropped."""
+    d = draft.model_copy(deep=True)
+    out: list[DraftRow] = []
+    for row in rows:
+        if not any(_text(row.get(c)) for c in EDITABLE):
+            continue
+        ind = indicator_from(row)
+        rid = row.get(ID)
+        if rid is not None and 0 <= rid < len(draft.rows):
+            old = draft.rows[rid]
+            same = [getattr(old.indicator, f) for f in FIELDS] == [getattr(ind, f) for f in FIELDS]
+            if same:
+                out.append(old.model_copy(deep=True))
+                continue
+            ind.source = old.indicator.source.model_copy()
+            note = old.note if "人工修改" in old.note else (old.note + "；" if old.note else "") + "已人工修改"
+            out.append(old.model_copy(update={"indicator": ind, "note": note}, deep=True))
+        else:
+            out.append(DraftRow(indicator=ind, precedents=[], confidence=0.0, note="人工添加"))
+    d.rows = out
+    d.project.indicators = [r.indicator for r in out]
+    return d
+
+
+def review_rows(draft: Draft) -> list[Finding]:
+    """Review the draft's table as it stands, without changing any row (draft.self_review would
+    repair rows; an edit the user made must stay until they accept a fix)."""
+    from ..review import review_project
+
+    for n, r in enumerate(draft.rows, 1):
+        r.indicator.source = r.indicator.source.model_copy(update={"file": DRAFT_FILE, "table": 1, "row": n})
+    draft.project.indicators = [r.indicator for r in draft.rows]
+    result = review_project(draft.project, draft.request.year)
+    return list(getattr(result, "findings", result))
+
+
+def recheck(draft: Draft) -> Draft:
+    """The draft grouped, with findings for its rows as they are."""
+    d = grouped(draft)
+    d.findings = review_rows(d)
+    return d
+
+
+def auto_fixed(draft: Draft) -> tuple[Draft, list[str]]:
+    """What self-review would change: the repaired draft and one Chinese line per change."""
+    from ..draft import self_review
+
+    fixed = recheck(self_review(draft.model_copy(deep=True)))
+    before = {r.indicator.level3: r.indicator for r in draft.rows}
+    after = {r.indicator.level3: r.indicator for r in fixed.rows}
+    changes = []
+    for name, old in before.items():
+        new = after.get(name)
+        if new is None:
+            changes.append(f"删除“{name}”")
+        elif new.value_raw != old.value_raw:
+            changes.append(f"“{name}”的指标值：{old.value_raw or '（空）'} → {new.value_raw}")
+        elif new.description != old.description:
+            changes.append(f"“{name}”的绩效指标描述：{old.description or '（空）'} → {new.description}")
+    changes += [f"新增“{name}”（{after[name].value_raw}）" for name in after if name not in before]
+    if fixed.project.spending_plan != draft.project.spending_plan:
+        changes.append("资金支出计划：" + " / ".join(fixed.project.spending_plan.raw))
+    return fixed, changes
+
+
+def draft_files(draft: Draft) -> dict[str, bytes]:
+    """The draft as .docx, .xlsx and JSON (a Document the 审核 and 问答 pages can open again)."""
+    from ..draft import draft_document
+    from ..writers import render_document
+
+    doc = draft_document(draft)
+    doc.source_file = f"{draft.project.name}绩效目标表.json"
+    return {
+        "docx": render_document(doc, "docx"),
+        "xlsx": render_document(doc, "xlsx"),
+        "json": render_document(doc, "json").encode("utf-8"),
+    }

@@ -1,0 +1,65 @@
+"""问答: questions about one document, answered from its tables with citations to the quoted rows."""
+
+import streamlit as st
+
+from assistant.ui import components, conversation, state
+
+
+def show_answer(answer, doc) -> None:
+    """An answer's citations (each opens to the quoted row) and notice."""
+    for n, c in enumerate(answer.citations, 1):
+        with st.expander(conversation.citation_label(n, c, doc)):
+            rows = conversation.cited_rows(doc, c)
+            if rows is not None:
+                st.dataframe(rows, hide_index=True, width="stretch")
+            else:
+                st.markdown(conversation.department_text(doc, c))
+            if c.document and c.document != doc.source_file:
+                st.caption(f"出处：{c.document}")
+    if answer.notice:
+        st.caption(f"提示：{answer.notice}")
+
+
+st.header("问答")
+kb = components.knowledge_base()
+opened = components.document_picker("chat", kb)
+if opened is None:
+    st.stop()
+doc = opened.doc
+settings = state.session_settings()
+history = state.chat_history(opened.key)
+
+top1, top2 = st.columns([4, 1])
+top1.caption(
+    f"就「{doc.title or doc.source_file}」提问，回答只依据文档内容并标注引用。"
+    + ("当前为大模型模式，回答逐字显示。" if settings.llm_enabled else "当前为离线模式：按表格精确查找和计算。")
+    + "例如：" + "、".join(conversation.EXAMPLES)
+)
+if history and top2.button("清空对话", key="chat_clear"):
+    state.clear_chat(opened.key)
+    st.rerun()
+
+for a in history:
+    with st.chat_message("user"):
+        st.markdown(a.question)
+    with st.chat_message("assistant"):
+        st.markdown(a.text)
+        show_answer(a, doc)
+
+question = st.chat_input("请输入问题，例如：项目8的预算是多少？")
+if question and question.strip():
+    with st.chat_message("user"):
+        st.markdown(question)
+    with st.chat_message("assistant"):
+        review = state.review_result(opened.key)
+        try:
+            stream = conversation.answer_stream(doc, question.strip(), settings, list(history), kb=kb,
+                                                findings=review.findings if review else None)
+            shown = st.write_stream(stream)
+            answer = stream.answer
+            if answer.text != shown:  # the model failed mid-answer: show the offline answer in full
+                st.markdown(answer.text)
+            show_answer(answer, doc)
+            history.append(answer)
+        except Exception as e:  # noqa: BLE001
+            components.show_error(e, "回答问题")

@@ -1,0 +1,94 @@
+"""知识库: ingest prior-year documents, see what is indexed, search it."""
+
+import pandas as pd
+import streamlit as st
+
+from assistant.errors import InputError
+from assistant.ui import components
+from assistant.ui.documents import UPLOAD_TYPES, parse_upload
+
+st.header("知识库")
+st.caption("往年的部门预算绩效文本入库后，起草时作为参考，问答和检索时可以引用。")
+kb = components.knowledge_base()
+if kb is None:
+    st.stop()
+
+with st.form("ingest_form", clear_on_submit=True):
+    files = st.file_uploader("上传往年绩效文本（可多选）", type=UPLOAD_TYPES, accept_multiple_files=True, key="ingest_files")
+    go = st.form_submit_button("入库", type="primary")
+if go:
+    if not files:
+        st.warning("请先选择文件。")
+    bar = st.progress(0.0, text="准备入库…") if files else None
+    added = 0
+    for n, up in enumerate(files or []):
+        name = up.name
+        bar.progress(n / len(files), text=f"正在读取「{name}」（{n + 1}/{len(files)}）")
+        try:
+            doc = parse_upload(up.getvalue(), name)
+
+            def step(done, total, n=n, name=name):
+                bar.progress((n + done / max(total, 1)) / len(files), text=f"正在入库「{name}」：{done}/{total} 条")
+
+            kb.ingest_document(doc, on_batch=step)
+            added += 1
+            st.success(f"已入库「{name}」：{len(doc.projects)} 个项目，{sum(len(p.indicators) for p in doc.projects)} 行指标。")
+        except InputError as e:
+            st.error(str(e))
+        except Exception as e:  # noqa: BLE001
+            components.show_error(e, f"入库「{name}」")
+    if bar is not None:
+        bar.progress(1.0, text=f"入库完成：{added}/{len(files)} 个文件")
+
+docs = kb.documents()
+c1, c2, c3 = st.columns(3)
+c1.metric("文档", len(docs))
+c2.metric("项目", kb.count("project"))
+c3.metric("指标行", kb.count("indicator"))
+
+if docs:
+    table = pd.DataFrame(
+        [
+            {
+                "文档": d.title or d.source_file,
+                "部门": d.department,
+                "年度": d.budget_year,
+                "项目数": len(d.projects),
+                "指标行数": sum(len(p.indicators) for p in d.projects),
+                "预算合计（万元）": d.total_budget(),
+                "来源文件": d.source_file,
+            }
+            for d in docs
+        ]
+    ).astype({"年度": "Int64"})
+    st.dataframe(table, hide_index=True, width="stretch")
+    with st.expander("移除文档"):
+        gone = st.selectbox("选择要移除的文档", [d.source_file for d in docs], index=None, key="corpus_remove_choice",
+                            placeholder="请选择")
+        if gone and st.button("从知识库移除", key="corpus_remove"):
+            n = kb.remove(gone)
+            st.success(f"已移除「{gone}」（{n} 条记录）。")
+            st.rerun()
+else:
+    st.info("知识库还是空的：请上传往年的绩效文本。")
+
+st.subheader("检索")
+q1, q2, q3 = st.columns([4, 1, 1])
+query = q1.text_input("检索内容", placeholder="例如：造林补贴 提高森林覆盖率", key="corpus_query")
+grain = q2.radio("检索对象", ["project", "indicator"], format_func={"project": "项目", "indicator": "指标行"}.get,
+                 key="corpus_grain", horizontal=True)
+k = q3.number_input("条数", min_value=1, max_value=50, value=5, key="corpus_k")
+if query.strip():
+    try:
+        hits = kb.search(query, k=int(k), grain=grain)
+    except Exception as e:  # noqa: BLE001
+        components.show_error(e, "检索")
+        hits = []
+    if not hits:
+        st.info("未找到相关结果。")
+    for n, h in enumerate(hits, 1):
+        head = h.project if h.grain == "project" else f"{h.project} / {h.metadata.get('level3', '')}"
+        with st.container(border=True):
+            st.markdown(f"**{n}. {head}**　得分 {h.score:.4f}")
+            st.caption(f"出处：{h.location.label() or h.document}")
+            st.text(h.text[:600])

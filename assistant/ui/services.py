@@ -1,0 +1,56 @@
+"""The app's calls into the library with this session's settings: drafting and reviewing."""
+
+from __future__ import annotations
+
+from ..models import Document, Draft, DraftRequest
+from ..settings import Settings, get_settings
+
+DRAFT_LLM_NOTE = "起草暂时只能使用环境变量（JIXIAO_LLM_*）配置的大模型；侧栏设置的服务用于问答和审核，本次用离线引擎起草。"
+
+
+def run_draft(req: DraftRequest, kb, settings: Settings, embedder=None) -> Draft:
+    """Draft a table. Precedents come from the knowledge base; without one, from nothing (the drafter
+    then uses its general templates and says so)."""
+    from ..draft import MemoryPrecedents, draft_project
+
+    use_llm = settings.llm_enabled and get_settings().llm_enabled
+    if kb is None:
+        d = draft_project(req, precedents=MemoryPrecedents([], embedder=embedder), use_llm=use_llm)
+    else:
+        d = draft_project(req, kb=kb, use_llm=use_llm)
+    if settings.llm_enabled and not use_llm:
+        d.notes.insert(0, DRAFT_LLM_NOTE)
+    return d
+
+
+def run_review(doc: Document, settings: Settings, *, source_text: str | None = None, embedder=None,
+               use_llm: bool = False):
+    """Rules (plus the embedding-assisted goal map), and the LLM checks when asked for and available."""
+    from ..review import NO_LLM_NOTICE, Reviewer
+
+    checker, notices = None, []
+    if use_llm:
+        if not settings.llm_enabled:
+            notices.append(NO_LLM_NOTICE)
+        else:
+            try:
+                from ..review_llm import build_llm_checker
+            except ImportError:
+                notices.append("大模型审核尚未接入，本次仅运行规则检查。")
+            else:
+                checker = build_llm_checker(settings)
+    result = Reviewer(llm=checker, embedder=embedder).review(doc, source_text=source_text)
+    result.notices = notices + result.notices
+    return result
+
+
+def source_text(data: bytes, name: str) -> str | None:
+    """The raw text of an uploaded .txt/.md (the residue rule reads lines the reader dropped)."""
+    if not name.lower().endswith((".txt", ".md")):
+        return None
+    from ..readers.text import decode_text
+
+    try:
+        return decode_text(data, name)
+    except Exception:  # noqa: BLE001 - only an aid to one rule
+        return None
