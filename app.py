@@ -6,15 +6,15 @@ import streamlit as st
 
 from assistant.ui import components, resources
 
-st.set_page_config(page_title="绩效目标助手", page_icon="📋", layout="wide")
+st.set_page_config(page_title="绩效目标助手", page_icon=":material/assignment:", layout="wide")
 
 PAGES = "assistant/ui/pages"
 pages = [
-    st.Page(f"{PAGES}/draft.py", title="起草", icon="✍️", url_path="draft", default=True),
-    st.Page(f"{PAGES}/review.py", title="审核", icon="🔍", url_path="review"),
-    st.Page(f"{PAGES}/chat.py", title="问答", icon="💬", url_path="chat"),
-    st.Page(f"{PAGES}/corpus.py", title="知识库", icon="📚", url_path="corpus"),
-    st.Page(f"{PAGES}/evals.py", title="评测", icon="📊", url_path="evals"),
+    st.Page(f"{PAGES}/draft.py", title="起草", icon=":material/edit_note:", url_path="draft", default=True),
+    st.Page(f"{PAGES}/review.py", title="审核", icon=":material/fact_check:", url_path="review"),
+    st.Page(f"{PAGES}/chat.py", title="问答", icon=":material/forum:", url_path="chat"),
+    st.Page(f"{PAGES}/corpus.py", title="知识库", icon=":material/library_books:", url_path="corpus"),
+    st.Page(f"{PAGES}/evals.py", title="评测", icon=":material/monitoring:", url_path="evals"),
 ]
 page = st.navigation(pages)
 
@@ -38,6 +38,6 @@ if not resources.corpus_ready():
 components.sidebar()
 try:
     page.run()
-except Exception as e:  # noqa: BLE001 - last resort: a Chinese message, never a traceback
+except Exception as e:
     logging.getLogger("app").exception("page failed")
     components.show_error(e, "页面运行")

@@ -208,7 +208,7 @@ class OfflineChat:
             return Answer(question="", text="审核规则未发现此类问题。", citations=[])
         lines = [f"{i}. {f.project or '全文'}{('｜' + f.indicator) if f.indicator else ''}：{f.message}" for i, f in enumerate(found[:30], 1)]
         raw = [
-            Citation(document=self.doc.source_file, project=f.project, row=f.location.row, field=f.category, quote=f.evidence, location=f.location)
+            Citation(document=self.doc.source_file, project=f.project, row=f.location.row, field=f.category, quote=f.evidence, location=f.location.model_dump())
             for f in found[:30]
         ]
         cites = [c for c in (locate(self.doc, c) for c in raw) if c is not None]

@@ -84,7 +84,9 @@ def test_first_start_ingests_corpus_with_progress(tmp_path, monkeypatch):
 
     calls = []
     real = resources.index_corpus
-    monkeypatch.setattr(resources, "index_corpus", lambda progress=None: real(lambda *a: (calls.append(a), progress(*a))))
+    monkeypatch.setattr(
+        resources, "index_corpus", lambda progress=None: real(lambda *a: (calls.append(a), progress(*a)))
+    )
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
     assert_clean(at)
     assert calls[0] == (0, 1, "往年样例.docx") and calls[-1] == (1, 1, "")
@@ -108,8 +110,12 @@ def test_sidebar_endpoint_is_kept_for_this_session_only(app):
 
 
 # -- 起草 ----------------------------------------------------------------------------------------------
-def submit_draft(at: AppTest, name="松材线虫病防治经费", budget=12.0,
-                 purpose="对全县松林开展松材线虫病监测和除治，完成监测面积5万亩，10月底前完成。") -> AppTest:
+def submit_draft(
+    at: AppTest,
+    name="松材线虫病防治经费",
+    budget=12.0,
+    purpose="对全县松林开展松材线虫病监测和除治，完成监测面积5万亩，10月底前完成。",
+) -> AppTest:
     one(at.text_input, "项目名称").input(name)
     one(at.number_input, "预算（万元）").set_value(budget)
     one(at.text_area, "资金用途").set_value(purpose)
@@ -128,9 +134,20 @@ def test_draft_form_builds_an_editable_table_with_downloads(app):
     assert d.project.name == "松材线虫病防治经费" and d.project.budget == 12.0
     assert len(d.rows) >= 5
     editor = app.data_editor[0].value
-    for col in ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据", "置信度", "参考往年"):
+    for col in (
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "绩效指标描述",
+        "指标值",
+        "指标值确定依据",
+        "置信度",
+        "参考往年",
+    ):
         assert col in editor.columns
-    assert list(editor["一级指标"]) == sorted(editor["一级指标"], key=list(dict.fromkeys(editor["一级指标"])).index)
+    assert list(editor["一级指标"]) == sorted(
+        editor["一级指标"], key=list(dict.fromkeys(editor["一级指标"])).index
+    )
     assert "≥5万亩" in set(editor["指标值"])  # the description's own number
     labels = [b.label for b in app.download_button]
     assert labels == ["下载 Word（.docx）", "下载 Excel（.xlsx）", "下载 JSON"]
@@ -148,7 +165,11 @@ def test_draft_form_validates_input(app):
 def test_draft_edits_survive_reruns_page_switches_and_recheck(app):
     submit_draft(app.run())
     key = editor_key(app)
-    app.session_state[key] = {"edited_rows": {0: {"指标值": "较上年提高"}}, "added_rows": [], "deleted_rows": []}
+    app.session_state[key] = {
+        "edited_rows": {0: {"指标值": "较上年提高"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     app.run().run()
     assert app.session_state["draft_edited"][0]["指标值"] == "较上年提高"
     goto(app, "review")
@@ -168,7 +189,12 @@ def test_draft_edits_survive_reruns_page_switches_and_recheck(app):
 def test_draft_added_and_deleted_rows(app):
     submit_draft(app.run())
     n = len(app.session_state["draft"].rows)
-    added = {"一级指标": "效益指标", "二级指标": "社会效益指标", "三级指标": "宣传培训人次", "指标值": "≥200人次"}
+    added = {
+        "一级指标": "效益指标",
+        "二级指标": "社会效益指标",
+        "三级指标": "宣传培训人次",
+        "指标值": "≥200人次",
+    }
     app.session_state[editor_key(app)] = {"edited_rows": {}, "added_rows": [added], "deleted_rows": [1]}
     app.run()
     one(app.button, "重新自查").click().run()
@@ -210,7 +236,10 @@ def test_review_upload_flags_the_redacted_project(app):
     metrics = {m.label: m.value for m in app.metric}
     assert int(metrics["问题总数"]) > 20 and int(metrics["错误"]) >= 1
     assert app.get("arrow_vega_lite_chart") or app.get("vega_lite_chart")  # the bar chart
-    assert [b.label.split("（")[0] for b in app.download_button] == ["下载审核意见 .xlsx", "下载审核意见 Markdown"]
+    assert [b.label.split("（")[0] for b in app.download_button] == [
+        "下载审核意见 .xlsx",
+        "下载审核意见 Markdown",
+    ]
     table = app.dataframe[0].value  # the indicator table with a 标记 column
     flagged = table[table["表"] == 8]
     assert flagged["标记"].str.contains("成本指标与预算不符").any()
@@ -225,7 +254,9 @@ def test_review_filters(app):
     app.multiselect(key="review_filter_severities").set_value(["error"]).run()
     shown = int(app.tabs[0].label.split("（")[1].rstrip("）"))
     assert 0 < shown < total
-    app.multiselect(key="review_filter_projects").set_value(["表8 冀财资环【2022】91号-提前下达2023年中央林业改革发展资金（造林补贴、森林抚育）"]).run()
+    app.multiselect(key="review_filter_projects").set_value(
+        ["表8 冀财资环【2022】91号-提前下达2023年中央林业改革发展资金（造林补贴、森林抚育）"]
+    ).run()
     assert app.tabs[0].label == "问题清单（1）"
     assert "101.73万元" in " ".join(texts(app.markdown))
     assert set(app.dataframe[0].value["表"]) == {8}
@@ -349,7 +380,10 @@ def test_corpus_upload_ingest_and_search(tmp_path, monkeypatch):
     goto(at, "corpus")
     assert "知识库还是空的：请上传往年的绩效文本。" in texts(at.info)
     at.file_uploader(key="ingest_files").set_value(
-        [("往年样例.docx", small_docx(), "application/octet-stream"), ("坏文件.xlsx", b"not a workbook", "application/octet-stream")]
+        [
+            ("往年样例.docx", small_docx(), "application/octet-stream"),
+            ("坏文件.xlsx", b"not a workbook", "application/octet-stream"),
+        ]
     )
     one(at.button, "入库").click().run()
     assert_clean(at)

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from builders import pasted_pipes
 from typer.testing import CliRunner
 
 from assistant.cli import app
+from assistant.readers import read_bytes
 from assistant.review import Reviewer, review_document
+from assistant.writers.docx import document_docx
 
 GOLDEN = Path(__file__).parent / "golden" / "seed_findings.json"
 FIELDS = ("table", "project", "indicator", "category", "rule_id", "severity", "evidence")
@@ -176,3 +179,11 @@ def test_cli_llm_notice_policy_and_bad_input(cli, seed_path, tmp_path):
     assert r.exit_code == 2 and "找不到文件" in r.stderr
     r = cli.invoke(app, ["check", str(seed_path), "-f", "xlsx"])
     assert r.exit_code == 2 and "-o" in r.stderr
+
+
+def test_same_findings_from_docx_and_pasted_text(seed_doc, result):
+    """The review sees content, not format: the seed as .docx or pasted pipe rows gives the same findings."""
+    want = sorted((f.rule_id, f.project or "", f.indicator or "", f.evidence) for f in result.findings)
+    for name, data in (("seed.docx", document_docx(seed_doc)), ("seed.txt", pasted_pipes(seed_doc).encode())):
+        got = review_document(read_bytes(data, name)).findings
+        assert sorted((f.rule_id, f.project or "", f.indicator or "", f.evidence) for f in got) == want, name

@@ -6,9 +6,9 @@ import pytest
 from rule_tables import doc, ids, project, replace, row
 
 from assistant.errors import InputError
-from assistant.models import CATEGORY_LABELS
-from assistant.review import review_document
-from assistant.rules import CHECKS, default_rules, load_lexicon, load_policy, load_rules, run_rules
+from assistant.models import CATEGORY_LABELS, Finding
+from assistant.review import NO_LLM_NOTICE, Reviewer, review_document
+from assistant.rules import CHECKS, Policy, default_rules, load_lexicon, load_policy, load_rules, run_rules
 from assistant.rules.engine import find_phrase
 
 
@@ -105,3 +105,31 @@ def test_phrases_match_across_widths_and_gaps():
     assert find_phrase("较 上年 提高", ["较上年提高"])[1] == "较 上年 提高"
     assert find_phrase("卢龙县财政(厅/局)审核", ["（厅/局）"])[1] == "(厅/局)"
     assert find_phrase("≥95%", lex.vague_phrases) is None
+
+
+class FakeLLMChecker:
+    """Stands in for the LLM review: one grounded finding, one with a quote the document lacks."""
+
+    def review(self, doc, findings):
+        base = {
+            "category": "goal_indicator_gap",
+            "severity": "warning",
+            "rule_id": "LLM-GAP",
+            "message": "m",
+            "suggestion": "补充指标",
+        }
+        return [
+            Finding(**base, evidence="支付造林补助", project="造林项目"),
+            Finding(**base, evidence="编造的原文", project="造林项目"),
+        ], ["大模型审核完成"]
+
+
+def test_llm_hook_keeps_only_grounded_findings():
+    r = Reviewer(llm=FakeLLMChecker(), use_embeddings=False).review(doc())
+    assert [(f.rule_id, f.source, f.evidence) for f in r.findings] == [("LLM-GAP", "llm", "支付造林补助")]
+    assert r.notices[0] == "大模型审核完成" and "1条" in r.notices[1]
+    r = Reviewer(llm=FakeLLMChecker(), use_embeddings=False, policy=Policy(rules={"LLM-GAP": "off"})).review(
+        doc()
+    )
+    assert r.findings == []
+    assert NO_LLM_NOTICE in Reviewer(llm_requested=True, use_embeddings=False).review(doc()).notices

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 
 from ..models import Document, Finding, Project
 from .engine import Context, Lexicon, Rule, check
@@ -14,20 +12,15 @@ from .mentions import clauses, find_mentions, matched_mentions
 _HAN = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 
 
-@lru_cache(maxsize=1)
-def _jieba():
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba
-
-
 def content_tokens(text: str, lex: Lexicon) -> list[str]:
-    """Chinese words of two characters or more, without the generic ones (工作, 提高, 全县...)."""
+    """Chinese words of two characters or more, without the generic ones (工作, 提高, 全县...).
+    Uses the knowledge base's tokenizer (jieba search mode with the domain dictionary), so a review
+    tokenizes the same way whichever module loaded jieba first."""
+    from ..retrieval import tokenize
+
     generic = set(lex.generic_tokens) | set(lex.outcome_verbs) | set(lex.outcome_adverbs)
     out = []
-    for tok in _jieba().lcut_for_search(text or ""):
+    for tok in tokenize(text or ""):
         if _HAN.match(tok) and tok not in generic and tok not in out:
             out.append(tok)
     return out

@@ -20,7 +20,9 @@ def show_error(err: Exception, doing: str) -> None:
         st.error(str(err))
     else:
         log.exception("%s failed", doing)
-        st.error(f"{doing}时出错（{err.__class__.__name__}：{err}）。请重试；如果反复出现，请把这条信息发给维护人员。")
+        st.error(
+            f"{doing}时出错（{err.__class__.__name__}：{err}）。请重试；如果反复出现，请把这条信息发给维护人员。"
+        )
 
 
 def knowledge_base():
@@ -45,11 +47,19 @@ def sidebar() -> None:
             st.warning(f"知识库暂不可用：{e}")
         ep = state.endpoint()
         with st.expander("大模型服务（仅本次会话）", expanded=False):
-            st.caption("填写 OpenAI 兼容接口（DeepSeek、通义千问兼容模式、vLLM、Ollama 等）。只在本次浏览器会话中生效，不会写入服务器配置。")
+            st.caption(
+                "填写 OpenAI 兼容接口（DeepSeek、通义千问兼容模式、vLLM、Ollama 等）。只在本次浏览器会话中生效，不会写入服务器配置。"
+            )
             with st.form("endpoint_form", border=False):
-                url = st.text_input("服务地址（Base URL）", value=ep["base_url"] if ep else "", placeholder="http://127.0.0.1:8000/v1")
+                url = st.text_input(
+                    "服务地址（Base URL）",
+                    value=ep["base_url"] if ep else "",
+                    placeholder="http://127.0.0.1:8000/v1",
+                )
                 key = st.text_input("API Key", value=ep["api_key"] if ep else "", type="password")
-                model = st.text_input("模型名称", value=ep["model"] if ep else "", placeholder="qwen2.5-7b-instruct")
+                model = st.text_input(
+                    "模型名称", value=ep["model"] if ep else "", placeholder="qwen2.5-7b-instruct"
+                )
                 saved = st.form_submit_button("保存")
             if saved:
                 problem = state.set_endpoint(url, key, model)
@@ -84,7 +94,9 @@ def _handle_upload(data: bytes, name: str) -> None:
 def document_picker(page: str, kb) -> state.OpenDocument | None:
     """Upload a file or choose an opened/ingested one. The choice is shared by the 审核 and 问答 pages."""
     upload = st.file_uploader(
-        "上传绩效文本（.docx / .xlsx / .pdf / .txt）", type=UPLOAD_TYPES, key=f"{page}_upload",
+        "上传绩效文本（.docx / .xlsx / .pdf / .txt）",
+        type=UPLOAD_TYPES,
+        key=f"{page}_upload",
         help="单个文件不超过 30 MB。也可以在下方选择知识库中已入库的文档。",
     )
     if upload is not None:
@@ -108,8 +120,13 @@ def document_picker(page: str, kb) -> state.OpenDocument | None:
         current = None
     st.session_state[widget] = current
     st.selectbox(
-        "当前文档", options=list(labels), format_func=labels.get, key=widget, index=None,
-        placeholder="请选择要查看的文档", on_change=lambda: state.set_current(st.session_state[widget]),
+        "当前文档",
+        options=list(labels),
+        format_func=labels.get,
+        key=widget,
+        index=None,
+        placeholder="请选择要查看的文档",
+        on_change=lambda: state.set_current(st.session_state[widget]),
     )
     chosen = st.session_state[widget]
     if chosen is None:

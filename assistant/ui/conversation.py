@@ -14,7 +14,12 @@ from ..models import Answer, Citation, Document, Finding, Project
 from ..settings import Settings
 from .findings import ROW_COLUMNS
 
-EXAMPLES = ["项目8的预算是多少？", "预算最高的项目是哪个？", "哪些项目的成本指标与预算不一致？", "部门有哪些分项绩效目标？"]
+EXAMPLES = [
+    "项目8的预算是多少？",
+    "预算最高的项目是哪个？",
+    "哪些项目的成本指标与预算不一致？",
+    "部门有哪些分项绩效目标？",
+]
 
 
 def answer_stream(
@@ -42,7 +47,9 @@ def _offline(doc: Document, question: str, findings: list[Finding] | None, notic
     def run():
         answer = OfflineChat(doc, findings).ask(question)
         if notice:
-            answer = answer.model_copy(update={"notice": notice + ("；" + answer.notice if answer.notice else "")})
+            answer = answer.model_copy(
+                update={"notice": notice + ("；" + answer.notice if answer.notice else "")}
+            )
         yield answer.text
         return answer
 
@@ -62,7 +69,9 @@ def _project(doc: Document, c: Citation) -> tuple[int, Project] | None:
 def citation_label(n: int, c: Citation, doc: Document) -> str:
     """[n] 表8 第3行 · 指标值：31.98 (another document's hit names the document)."""
     loc = c.location
-    where = (f"表{loc.table}" if loc.table is not None else "") + (f" 第{loc.row}行" if loc.row is not None else "")
+    where = (f"表{loc.table}" if loc.table is not None else "") + (
+        f" 第{loc.row}行" if loc.row is not None else ""
+    )
     if c.document and doc.source_file and c.document != doc.source_file:
         where = f"《{c.document}》{where}"
     quote = c.quote if len(c.quote) <= 40 else c.quote[:40] + "…"
@@ -82,7 +91,7 @@ def cited_rows(doc: Document, c: Citation) -> pd.DataFrame | None:
         i = p.indicators[c.location.row - 1]
         values = (i.level1, i.level2, i.level3, i.description, i.value_raw, i.basis)
         return pd.DataFrame([{"表": table, "行": c.location.row, **dict(zip(ROW_COLUMNS, values))}])
-    money = lambda v: "" if v is None else f"{v:.2f}"  # noqa: E731
+    money = lambda v: "" if v is None else f"{v:.2f}"
     fields = [
         ("项目名称", p.name),
         ("预算单位", f"{p.unit_code}{p.unit_name}"),

@@ -20,7 +20,7 @@ def parse_upload(data: bytes, name: str) -> Document:
         doc = read_bytes(data, name)
     except AssistantError:
         raise
-    except Exception as e:  # noqa: BLE001 - a reader bug on a strange file must still read as a bad file
+    except Exception as e:
         log.exception("reader failed on %s", name)
         raise InputError(
             f"无法读取文件「{name}」（{e.__class__.__name__}）：文件可能已损坏，或不是部门预算绩效文本。"

@@ -8,15 +8,29 @@ from typing import Any
 
 import pandas as pd
 
-from ..models import CATEGORY_LABELS, Draft, DraftRow, Finding, Indicator
+from ..models import Draft, DraftRow, Finding, Indicator
 from ..values import parse_value
-from .findings import SEVERITY_ICONS
+from .findings import marker_text
 
 EDITABLE = ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"]
 READONLY = ["置信度", "参考往年", "自查"]
 ID = "_id"  # hidden column: the DraftRow a grid row came from (None for a row the user added)
 FIELDS = ["level1", "level2", "level3", "description", "value_raw", "basis"]
 DRAFT_FILE = "起草稿"
+
+
+LEVEL1 = ["产出指标", "效益指标", "满意度指标", "成本指标"]
+LEVEL2 = [
+    "数量指标", "质量指标", "时效指标", "成本指标", "经济效益指标", "社会效益指标", "生态效益指标",
+    "可持续影响指标", "服务对象满意度指标", "经济成本指标", "社会成本指标", "生态环境成本指标",
+]  # fmt: skip
+
+
+def category_options(rows: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """一级 and 二级 choices for the editor: the standard names plus any other name the rows use."""
+    extra1 = sorted({r["一级指标"] for r in rows if r["一级指标"]} - set(LEVEL1))
+    extra2 = sorted({r["二级指标"] for r in rows if r["二级指标"]} - set(LEVEL2))
+    return LEVEL1 + extra1, LEVEL2 + extra2
 
 
 def _text(v: Any) -> str:
@@ -52,7 +66,7 @@ def row_findings(findings: list[Finding]) -> dict[int, list[Finding]]:
 
 
 def marker(findings: list[Finding]) -> str:
-    return " ".join(f"{SEVERITY_ICONS[f.severity]}{CATEGORY_LABELS.get(f.category, f.category)}" for f in findings)
+    return marker_text(findings)
 
 
 def grid_rows(draft: Draft) -> list[dict[str, Any]]:
@@ -98,8 +112,15 @@ def frame_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 def indicator_from(row: dict[str, Any]) -> Indicator:
     l1, l2, l3, desc, value, basis = (_text(row.get(c)) for c in EDITABLE)
-    return Indicator(level1=l1, level2=l2, level3=l3, description=desc, value_raw=value,
-                     value=parse_value(value, l3, l2 + l1), basis=basis)
+    return Indicator(
+        level1=l1,
+        level2=l2,
+        level3=l3,
+        description=desc,
+        value_raw=value,
+        value=parse_value(value, l3, l2 + l1),
+        basis=basis,
+    )
 
 
 def apply_grid(draft: Draft, rows: list[dict[str, Any]]) -> Draft:
@@ -119,7 +140,9 @@ def apply_grid(draft: Draft, rows: list[dict[str, Any]]) -> Draft:
                 out.append(old.model_copy(deep=True))
                 continue
             ind.source = old.indicator.source.model_copy()
-            note = old.note if "人工修改" in old.note else (old.note + "；" if old.note else "") + "已人工修改"
+            note = (
+                old.note if "人工修改" in old.note else (old.note + "；" if old.note else "") + "已人工修改"
+            )
             out.append(old.model_copy(update={"indicator": ind, "note": note}, deep=True))
         else:
             out.append(DraftRow(indicator=ind, precedents=[], confidence=0.0, note="人工添加"))

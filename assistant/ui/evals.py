@@ -32,9 +32,7 @@ class Run:
 def _numbers(value: Any, prefix: str = "") -> dict[str, float]:
     """Numeric leaves of a JSON value as dotted metric names (bools count as 0/1)."""
     out: dict[str, float] = {}
-    if isinstance(value, bool):
-        out[prefix or "score"] = float(value)
-    elif isinstance(value, int | float):
+    if isinstance(value, int | float):  # bool is an int
         out[prefix or "score"] = float(value)
     elif isinstance(value, dict):
         for k, v in value.items():
@@ -50,8 +48,14 @@ def parse_scores(data: Any) -> tuple[dict[str, dict[str, float]], dict[str, Any]
         return {}, {}
     suites = data.get("suites", data)
     if isinstance(suites, list):  # [{"suite": "qa", ...}, ...]
-        suites = {str(s.get("suite") or s.get("name") or n): s for n, s in enumerate(suites) if isinstance(s, dict)}
-    meta = {k: v for k, v in data.items() if k != "suites" and not isinstance(v, dict | list)} if "suites" in data else {}
+        suites = {
+            str(s.get("suite") or s.get("name") or n): s for n, s in enumerate(suites) if isinstance(s, dict)
+        }
+    meta = (
+        {k: v for k, v in data.items() if k != "suites" and not isinstance(v, dict | list)}
+        if "suites" in data
+        else {}
+    )
     scores = {}
     for name, value in suites.items():
         if name in SKIP_KEYS or not isinstance(value, dict | int | float):
@@ -88,7 +92,9 @@ def list_runs(root: Path = RUNS_DIR) -> list[Run]:
 
 
 def scores_frame(run: Run) -> pd.DataFrame:
-    rows = [{"评测集": s, "指标": m, "得分": v} for s, metrics in run.scores.items() for m, v in metrics.items()]
+    rows = [
+        {"评测集": s, "指标": m, "得分": v} for s, metrics in run.scores.items() for m, v in metrics.items()
+    ]
     return pd.DataFrame(rows, columns=["评测集", "指标", "得分"])
 
 

@@ -14,8 +14,7 @@ from ..models import CATEGORY_LABELS, SEVERITY_LABELS, Document, Finding
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 SEVERITY_COLORS = {"error": "#f8d7da", "warning": "#fff3cd", "info": "#dbeafe"}
-SEVERITY_ICONS = {"error": "🔴", "warning": "🟠", "info": "🔵"}
-FINDING_COLUMNS = ["严重程度", "问题类别", "表", "项目", "三级指标", "位置", "问题", "修改建议", "原文", "来源", "规则"]
+SEVERITY_BADGES = {"error": ":red-badge[错误]", "warning": ":orange-badge[警告]", "info": ":blue-badge[提示]"}
 ROW_COLUMNS = ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"]
 # Where a finding of a category points when its evidence is not found verbatim in a cell.
 CATEGORY_COLUMN = {
@@ -36,7 +35,12 @@ CATEGORY_COLUMN = {
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(
         findings,
-        key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.location.table or 0, f.location.row or 0, f.category),
+        key=lambda f: (
+            SEVERITY_ORDER.get(f.severity, 9),
+            f.location.table or 0,
+            f.location.row or 0,
+            f.category,
+        ),
     )
 
 
@@ -51,6 +55,13 @@ def finding_project(f: Finding) -> str:
     if f.location.table is None:
         return f.project or "部门整体"
     return f"表{f.location.table} {f.project or ''}".strip()
+
+
+def marker_text(findings: Iterable[Finding]) -> str:
+    """A cell's worth of findings: 错误·成本指标与预算不符；警告·指标值模糊、不可衡量."""
+    return "；".join(
+        f"{SEVERITY_LABELS[f.severity]}·{CATEGORY_LABELS.get(f.category, f.category)}" for f in findings
+    )
 
 
 def filter_findings(
@@ -71,12 +82,32 @@ def filter_findings(
     ]
 
 
-def count_frame(findings: Iterable[Finding]) -> pd.DataFrame:
-    """Counts by category (rows, Chinese labels) and severity (columns: 错误/警告/提示), for a bar chart."""
-    counts = Counter((CATEGORY_LABELS.get(f.category, f.category), f.severity) for f in findings)
-    cats = [CATEGORY_LABELS[c] for c in CATEGORY_LABELS if any(k[0] == CATEGORY_LABELS[c] for k in counts)]
+# Chart labels: an axis shows about seven characters before it cuts a label off.
+SHORT_LABELS = {
+    "placeholder": "占位/涉密",
+    "missing_value": "指标值缺失",
+    "vague_value": "指标值模糊",
+    "unit_missing": "单位缺失",
+    "cost_mismatch": "成本与预算不符",
+    "stale_date": "时间过期",
+    "copied_text": "描述照抄",
+    "wrong_category": "指标归类错误",
+    "missing_category": "缺少必备指标",
+    "implausible_value": "指标值不合理",
+    "goal_indicator_gap": "目标与指标脱节",
+    "spending_plan": "支出计划不合理",
+    "dept_misalignment": "与部门目标不符",
+}
+
+
+def count_frame(findings: Iterable[Finding], labels: dict[str, str] = CATEGORY_LABELS) -> pd.DataFrame:
+    """Counts by category (rows, most findings first) and severity (columns 错误/警告/提示), for a
+    stacked bar chart; `labels` names the categories (SHORT_LABELS for a chart axis)."""
+    counts = Counter((f.category, f.severity) for f in findings)
+    cats = [c for c in CATEGORY_LABELS if any(k[0] == c for k in counts)]
+    cats.sort(key=lambda c: -sum(counts.get((c, s), 0) for s in SEVERITY_LABELS))
     data = {SEVERITY_LABELS[s]: [counts.get((c, s), 0) for c in cats] for s in SEVERITY_LABELS}
-    return pd.DataFrame(data, index=pd.Index(cats, name="问题类别"))
+    return pd.DataFrame(data, index=pd.Index([labels.get(c, c) for c in cats], name="问题类别"))
 
 
 def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
@@ -94,26 +125,6 @@ def location_label(f: Finding) -> str:
     if not parts and loc.line is not None:
         parts.append(f"文本第{loc.line}行")
     return " ".join(parts) or "部门整体"
-
-
-def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:
-    rows = [
-        {
-            "严重程度": SEVERITY_LABELS.get(f.severity, f.severity),
-            "问题类别": CATEGORY_LABELS.get(f.category, f.category),
-            "表": f.location.table,
-            "项目": f.project or "部门整体",
-            "三级指标": f.indicator or "",
-            "位置": location_label(f),
-            "问题": f.message,
-            "修改建议": f.suggestion,
-            "原文": f.evidence,
-            "来源": "大模型" if f.source == "llm" else "规则",
-            "规则": f.rule_id,
-        }
-        for f in sort_findings(findings)
-    ]
-    return pd.DataFrame(rows, columns=FINDING_COLUMNS).astype({"表": "Int64"})
 
 
 def export_xlsx(result, findings: list[Finding]) -> bytes:
@@ -155,9 +166,14 @@ def indicator_frame(doc: Document, findings: Iterable[Finding], tables: Iterable
             continue
         for r, ind in enumerate(p.indicators, 1):
             row_no = ind.source.row or r
-            cells = dict(zip(ROW_COLUMNS, (ind.level1, ind.level2, ind.level3, ind.description, ind.value_raw, ind.basis)))
+            cells = dict(
+                zip(
+                    ROW_COLUMNS,
+                    (ind.level1, ind.level2, ind.level3, ind.description, ind.value_raw, ind.basis),
+                )
+            )
             flagged = sort_findings(by_row.get((table, row_no), []))
-            marker = " ".join(f"{SEVERITY_ICONS[f.severity]}{CATEGORY_LABELS.get(f.category, f.category)}" for f in flagged)
+            marker = marker_text(flagged)
             rows.append({"表": table, "项目": p.name, "行": row_no, "标记": marker, **cells})
             colour = {c: "" for c in rows[-1]}
             for f in reversed(flagged):  # worst last, so it wins

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from ..models import Document, Draft, DraftRequest
 from ..settings import Settings, get_settings
 
-DRAFT_LLM_NOTE = "起草暂时只能使用环境变量（JIXIAO_LLM_*）配置的大模型；侧栏设置的服务用于问答和审核，本次用离线引擎起草。"
+log = logging.getLogger(__name__)
+DRAFT_LLM_NOTE = (
+    "起草暂时只能使用环境变量（JIXIAO_LLM_*）配置的大模型；侧栏设置的服务用于问答和审核，本次用离线引擎起草。"
+)
 
 
 def run_draft(req: DraftRequest, kb, settings: Settings, embedder=None) -> Draft:
@@ -23,8 +28,9 @@ def run_draft(req: DraftRequest, kb, settings: Settings, embedder=None) -> Draft
     return d
 
 
-def run_review(doc: Document, settings: Settings, *, source_text: str | None = None, embedder=None,
-               use_llm: bool = False):
+def run_review(
+    doc: Document, settings: Settings, *, source_text: str | None = None, embedder=None, use_llm: bool = False
+):
     """Rules (plus the embedding-assisted goal map), and the LLM checks when asked for and available."""
     from ..review import NO_LLM_NOTICE, Reviewer
 
@@ -42,6 +48,15 @@ def run_review(doc: Document, settings: Settings, *, source_text: str | None = N
     result = Reviewer(llm=checker, embedder=embedder).review(doc, source_text=source_text)
     result.notices = notices + result.notices
     return result
+
+
+def optional(factory):
+    """A helper object, or None when it cannot be built (the caller has a fallback)."""
+    try:
+        return factory()
+    except Exception:
+        log.warning("optional %s unavailable", getattr(factory, "__name__", factory), exc_info=True)
+        return None
 
 
 def source_text(data: bytes, name: str) -> str | None:

@@ -63,7 +63,11 @@ def session_settings() -> Settings:
     if not ep:
         return base
     return base.model_copy(
-        update={"llm_base_url": ep["base_url"], "llm_api_key": SecretStr(ep["api_key"]), "llm_model": ep["model"]}
+        update={
+            "llm_base_url": ep["base_url"],
+            "llm_api_key": SecretStr(ep["api_key"]),
+            "llm_model": ep["model"],
+        }
     )
 
 

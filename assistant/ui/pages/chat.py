@@ -32,8 +32,13 @@ history = state.chat_history(opened.key)
 top1, top2 = st.columns([4, 1])
 top1.caption(
     f"就「{doc.title or doc.source_file}」提问，回答只依据文档内容并标注引用。"
-    + ("当前为大模型模式，回答逐字显示。" if settings.llm_enabled else "当前为离线模式：按表格精确查找和计算。")
-    + "例如：" + "、".join(conversation.EXAMPLES)
+    + (
+        "当前为大模型模式，回答逐字显示。"
+        if settings.llm_enabled
+        else "当前为离线模式：按表格精确查找和计算。"
+    )
+    + "例如："
+    + "、".join(conversation.EXAMPLES)
 )
 if history and top2.button("清空对话", key="chat_clear"):
     state.clear_chat(opened.key)
@@ -53,8 +58,14 @@ if question and question.strip():
     with st.chat_message("assistant"):
         review = state.review_result(opened.key)
         try:
-            stream = conversation.answer_stream(doc, question.strip(), settings, list(history), kb=kb,
-                                                findings=review.findings if review else None)
+            stream = conversation.answer_stream(
+                doc,
+                question.strip(),
+                settings,
+                list(history),
+                kb=kb,
+                findings=review.findings if review else None,
+            )
             shown = st.write_stream(stream)
             answer = stream.answer
             if answer.text != shown:  # the model failed mid-answer: show the offline answer in full

@@ -14,7 +14,9 @@ if kb is None:
     st.stop()
 
 with st.form("ingest_form", clear_on_submit=True):
-    files = st.file_uploader("上传往年绩效文本（可多选）", type=UPLOAD_TYPES, accept_multiple_files=True, key="ingest_files")
+    files = st.file_uploader(
+        "上传往年绩效文本（可多选）", type=UPLOAD_TYPES, accept_multiple_files=True, key="ingest_files"
+    )
     go = st.form_submit_button("入库", type="primary")
 if go:
     if not files:
@@ -28,11 +30,15 @@ if go:
             doc = parse_upload(up.getvalue(), name)
 
             def step(done, total, n=n, name=name):
-                bar.progress((n + done / max(total, 1)) / len(files), text=f"正在入库「{name}」：{done}/{total} 条")
+                bar.progress(
+                    (n + done / max(total, 1)) / len(files), text=f"正在入库「{name}」：{done}/{total} 条"
+                )
 
             kb.ingest_document(doc, on_batch=step)
             added += 1
-            st.success(f"已入库「{name}」：{len(doc.projects)} 个项目，{sum(len(p.indicators) for p in doc.projects)} 行指标。")
+            st.success(
+                f"已入库「{name}」：{len(doc.projects)} 个项目，{sum(len(p.indicators) for p in doc.projects)} 行指标。"
+            )
         except InputError as e:
             st.error(str(e))
         except Exception as e:  # noqa: BLE001
@@ -63,8 +69,13 @@ if docs:
     ).astype({"年度": "Int64"})
     st.dataframe(table, hide_index=True, width="stretch")
     with st.expander("移除文档"):
-        gone = st.selectbox("选择要移除的文档", [d.source_file for d in docs], index=None, key="corpus_remove_choice",
-                            placeholder="请选择")
+        gone = st.selectbox(
+            "选择要移除的文档",
+            [d.source_file for d in docs],
+            index=None,
+            key="corpus_remove_choice",
+            placeholder="请选择",
+        )
         if gone and st.button("从知识库移除", key="corpus_remove"):
             n = kb.remove(gone)
             st.success(f"已移除「{gone}」（{n} 条记录）。")
@@ -73,10 +84,15 @@ else:
     st.info("知识库还是空的：请上传往年的绩效文本。")
 
 st.subheader("检索")
-q1, q2, q3 = st.columns([4, 1, 1])
+q1, q2, q3 = st.columns([4, 2, 1])
 query = q1.text_input("检索内容", placeholder="例如：造林补贴 提高森林覆盖率", key="corpus_query")
-grain = q2.radio("检索对象", ["project", "indicator"], format_func={"project": "项目", "indicator": "指标行"}.get,
-                 key="corpus_grain", horizontal=True)
+grain = q2.radio(
+    "检索对象",
+    ["project", "indicator"],
+    format_func={"project": "项目", "indicator": "指标行"}.get,
+    key="corpus_grain",
+    horizontal=True,
+)
 k = q3.number_input("条数", min_value=1, max_value=50, value=5, key="corpus_k")
 if query.strip():
     try:

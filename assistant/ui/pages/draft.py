@@ -5,41 +5,38 @@ from datetime import date
 import streamlit as st
 
 from assistant.models import CATEGORY_LABELS, SEVERITY_LABELS, DraftRequest
-from assistant.ui import components, draft_grid, resources, services, state
+from assistant.ui import components, draft_grid, draft_state, resources, services, state
 from assistant.ui.draft_grid import EDITABLE, ID
 
-DRAFT, BASE, EDITED, VERSION, FIXES = "draft", "draft_base", "draft_edited", "draft_version", "draft_fixes"
-
-
-def editor_key() -> str:
-    return f"draft_editor_{st.session_state.get(VERSION, 0)}"
-
-
-def set_draft(d) -> None:
-    """A new base for the editor: the draft, its grid, and a fresh editor (old edits are folded in)."""
-    rows = draft_grid.grid_rows(d)
-    st.session_state[DRAFT] = d
-    st.session_state[BASE] = rows
-    st.session_state[EDITED] = rows
-    st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
-    st.session_state.pop(FIXES, None)
-
-
 st.header("起草绩效目标表")
-st.caption("填写项目基本情况，系统参照知识库中往年同类项目起草指标，并按审核规则自查。表格可直接修改，改完点「重新自查」。")
+st.caption(
+    "填写项目基本情况，系统参照知识库中往年同类项目起草指标，并按审核规则自查。表格可直接修改，改完点「重新自查」。"
+)
 
-last = st.session_state[DRAFT].request if DRAFT in st.session_state else None
+last = draft_state.current().request if draft_state.current() else None
 with st.form("draft_form"):
     c1, c2 = st.columns([3, 1])
     name = c1.text_input("项目名称", value=last.name if last else "", placeholder="例如：松材线虫病防治经费")
-    budget = c2.number_input("预算（万元）", min_value=0.0, value=float(last.budget) if last else 0.0, step=1.0, format="%.2f")
+    budget = c2.number_input(
+        "预算（万元）", min_value=0.0, value=float(last.budget) if last else 0.0, step=1.0, format="%.2f"
+    )
     purpose = st.text_area(
-        "资金用途", value=last.purpose if last else "", height=90,
+        "资金用途",
+        value=last.purpose if last else "",
+        height=90,
         placeholder="写清做什么、做多少、何时完成，例如：对全县松林开展监测和除治，完成监测面积5万亩，10月底前完成。",
     )
     c3, c4 = st.columns([1, 3])
-    year = c3.number_input("预算年度", min_value=2000, max_value=2100, value=int(last.year) if last else date.today().year + 1, step=1)
-    unit = c4.text_input("预算单位", value=last.unit_name if last else "", placeholder="例如：卢龙县自然资源和规划局本级")
+    year = c3.number_input(
+        "预算年度",
+        min_value=2000,
+        max_value=2100,
+        value=int(last.year) if last else date.today().year + 1,
+        step=1,
+    )
+    unit = c4.text_input(
+        "预算单位", value=last.unit_name if last else "", placeholder="例如：卢龙县自然资源和规划局本级"
+    )
     submitted = st.form_submit_button("生成草稿", type="primary")
 
 if submitted:
@@ -48,8 +45,13 @@ if submitted:
     elif budget <= 0:
         st.error("预算数必须大于 0（单位：万元）。")
     else:
-        req = DraftRequest(name=name.strip(), budget=round(budget, 2), purpose=purpose.strip(), year=int(year),
-                           unit_name=unit.strip())
+        req = DraftRequest(
+            name=name.strip(),
+            budget=round(budget, 2),
+            purpose=purpose.strip(),
+            year=int(year),
+            unit_name=unit.strip(),
+        )
         settings = state.session_settings()
         with st.status("正在起草…", expanded=True) as status:
             try:
@@ -57,47 +59,42 @@ if submitted:
                 kb = components.knowledge_base()
                 status.write("组织指标并按审核规则自查…")
                 d = services.run_draft(req, kb, settings, embedder=resources.embedder())
-                set_draft(draft_grid.recheck(d))
+                draft_state.set_draft(draft_grid.recheck(d))
                 status.update(label="起草完成", state="complete", expanded=False)
             except Exception as e:  # noqa: BLE001 - the previous draft and its edits stay
                 status.update(label="起草失败", state="error", expanded=True)
                 components.show_error(e, "起草")
 
-if DRAFT not in st.session_state:
+d = draft_state.current()
+if d is None:
     st.info("填写上方表单并点击「生成草稿」。")
     st.stop()
-
-d = st.session_state[DRAFT]
-key = editor_key()
-if key not in st.session_state and st.session_state.get(EDITED) != st.session_state.get(BASE):
-    # Back from another page: the editor's own state is gone, the saved edits are not.
-    st.session_state[BASE] = st.session_state[EDITED]
-    st.session_state[VERSION] += 1
-    key = editor_key()
+key = draft_state.restore_edits()  # after a visit to another page, the edits come back
 
 p = d.project
 st.subheader(p.name)
 m1, m2, m3 = st.columns(3)
 m1.metric("预算数（万元）", f"{p.budget:g}")
 m2.metric("起草引擎", "大模型" if d.engine == "llm" else "离线")
-m3.metric("指标行数", len(st.session_state[EDITED]))
+m3.metric("指标行数", len(draft_state.edited_rows()))
 for note in d.notes:
     st.info(note)
 with st.expander("绩效目标与资金支出计划", expanded=False):
     st.markdown(f"**绩效目标**\n\n{p.goal}")
-    st.markdown("**资金支出计划（累计%）**：" + " / ".join(f"{m}：{v}" for m, v in zip(("3月", "6月", "10月", "12月"), p.spending_plan.raw)))
+    st.markdown(
+        "**资金支出计划（累计%）**："
+        + " / ".join(f"{m}：{v}" for m, v in zip(("3月", "6月", "10月", "12月"), p.spending_plan.raw))
+    )
 
 by_row = draft_grid.row_findings(d.findings)
 for f in by_row.get(0, []):
-    st.warning(f"{SEVERITY_LABELS[f.severity]}·{CATEGORY_LABELS[f.category]}：{f.message} 建议：{f.suggestion}")
+    st.warning(
+        f"{SEVERITY_LABELS[f.severity]}·{CATEGORY_LABELS[f.category]}：{f.message} 建议：{f.suggestion}"
+    )
 
-level1 = ["产出指标", "效益指标", "满意度指标", "成本指标"]
-level2 = ["数量指标", "质量指标", "时效指标", "成本指标", "经济效益指标", "社会效益指标", "生态效益指标",
-          "可持续影响指标", "服务对象满意度指标", "经济成本指标", "社会成本指标", "生态环境成本指标"]
-present1 = {r["一级指标"] for r in st.session_state[BASE]} - set(level1) - {""}
-present2 = {r["二级指标"] for r in st.session_state[BASE]} - set(level2) - {""}
+level1, level2 = draft_grid.category_options(draft_state.base_rows())
 edited = st.data_editor(
-    draft_grid.grid_frame(st.session_state[BASE]),
+    draft_grid.grid_frame(draft_state.base_rows()),
     key=key,
     num_rows="dynamic",
     hide_index=True,
@@ -105,51 +102,55 @@ edited = st.data_editor(
     column_order=[*EDITABLE, "置信度", "自查", "参考往年"],
     column_config={
         ID: None,
-        "一级指标": st.column_config.SelectboxColumn("一级指标", options=level1 + sorted(present1), required=True),
-        "二级指标": st.column_config.SelectboxColumn("二级指标", options=level2 + sorted(present2), required=True),
-        "三级指标": st.column_config.TextColumn("三级指标", required=True),
-        "绩效指标描述": st.column_config.TextColumn("绩效指标描述", width="large"),
-        "指标值": st.column_config.TextColumn("指标值"),
-        "指标值确定依据": st.column_config.TextColumn("指标值确定依据"),
-        "置信度": st.column_config.ProgressColumn("置信度", min_value=0.0, max_value=1.0, format="%.2f"),
-        "参考往年": st.column_config.TextColumn("参考往年", disabled=True),
-        "自查": st.column_config.TextColumn("自查", disabled=True, help="上次自查对该行提出的问题"),
+        "一级指标": st.column_config.SelectboxColumn("一级指标", options=level1, required=True, width=100),
+        "二级指标": st.column_config.SelectboxColumn("二级指标", options=level2, required=True, width=130),
+        "三级指标": st.column_config.TextColumn("三级指标", required=True, width="medium"),
+        "绩效指标描述": st.column_config.TextColumn("绩效指标描述", width="medium"),
+        "指标值": st.column_config.TextColumn("指标值", width=120),
+        "指标值确定依据": st.column_config.TextColumn("指标值确定依据", width="medium"),
+        "置信度": st.column_config.ProgressColumn(
+            "置信度", min_value=0.0, max_value=1.0, format="%.2f", width=90
+        ),
+        "参考往年": st.column_config.TextColumn("参考往年", width="large"),
+        "自查": st.column_config.TextColumn("自查", help="上次自查对该行提出的问题"),
     },
     disabled=["置信度", "参考往年", "自查"],
 )
-st.session_state[EDITED] = draft_grid.frame_rows(edited)
-changed = st.session_state[EDITED] != st.session_state[BASE]
-current = draft_grid.apply_grid(d, st.session_state[EDITED])
+draft_state.save_edits(draft_grid.frame_rows(edited))
+current = draft_grid.apply_grid(d, draft_state.edited_rows())
 
-b1, b2, _ = st.columns([1, 1, 3])
-if changed:
+if draft_state.is_edited():
     st.caption("表格已修改，自查结果可能已过期：点「重新自查」按修改后的表格重新检查。")
-if b1.button("重新自查", type="primary"):
+if st.button("重新自查", type="primary"):
     try:
-        set_draft(draft_grid.recheck(current))
-        st.session_state[FIXES] = draft_grid.auto_fixed(st.session_state[DRAFT])
+        checked = draft_grid.recheck(current)
+        proposal = draft_grid.auto_fixed(checked)
+        draft_state.set_draft(checked)
+        draft_state.set_fixes(proposal)
         st.rerun()
     except Exception as e:  # noqa: BLE001 - the edits stay in the table
         components.show_error(e, "自查")
 
-fixes = st.session_state.get(FIXES)
+fixes = draft_state.fixes()
 if fixes and fixes[1]:
     fixed, changes = fixes
     with st.expander(f"自查建议自动修正 {len(changes)} 处", expanded=True):
         for c in changes:
             st.markdown(f"- {c}")
         if st.button("采用自动修正"):
-            set_draft(fixed)
+            draft_state.set_draft(fixed)
             st.rerun()
 elif fixes is not None:
-    st.success("自查完成：" + (f"还有 {len(d.findings)} 条提示，见各行「自查」列。" if d.findings else "未发现问题。"))
+    st.success(
+        "自查完成："
+        + (f"还有 {len(d.findings)} 条提示，见各行「自查」列。" if d.findings else "未发现问题。")
+    )
 
 st.markdown("#### 逐行参考与自查意见")
-rows = st.session_state[BASE]
-for n, row in enumerate(rows, 1):
+for n, row in enumerate(draft_state.base_rows(), 1):
     rid = row.get(ID)
     found = by_row.get(rid + 1, []) if rid is not None else []  # findings number the draft's own rows
-    flag = f" ⚠ {len(found)}" if found else ""
+    flag = f" ⚠ {len(found)} 条意见" if found else ""
     with st.expander(f"第{n}行 · {row['二级指标']} · {row['三级指标']}{flag}"):
         for f in found:
             st.warning(f"{CATEGORY_LABELS[f.category]}：{f.message}\n\n建议：{f.suggestion}")
@@ -161,7 +162,9 @@ for n, row in enumerate(rows, 1):
         if not r.precedents:
             st.caption("没有往年参考：采用通用指标。")
         for prec in r.precedents:
-            st.markdown(f"- **{prec.project}** ·「{prec.level3}」指标值：{prec.value_raw or '（空）'}  \n  出处：{prec.location.label() or prec.document}")
+            st.markdown(
+                f"- **{prec.project}** ·「{prec.level3}」指标值：{prec.value_raw or '（空）'}  \n  出处：{prec.location.label() or prec.document}"
+            )
 
 st.markdown("#### 下载")
 try:
@@ -171,8 +174,20 @@ except Exception as e:  # noqa: BLE001
 else:
     stem = p.name[:40]
     c1, c2, c3 = st.columns(3)
-    c1.download_button("下载 Word（.docx）", files["docx"], f"{stem}绩效目标表.docx", on_click="ignore",
-                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    c2.download_button("下载 Excel（.xlsx）", files["xlsx"], f"{stem}绩效目标表.xlsx", on_click="ignore",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    c3.download_button("下载 JSON", files["json"], f"{stem}绩效目标表.json", mime="application/json", on_click="ignore")
+    c1.download_button(
+        "下载 Word（.docx）",
+        files["docx"],
+        f"{stem}绩效目标表.docx",
+        on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    c2.download_button(
+        "下载 Excel（.xlsx）",
+        files["xlsx"],
+        f"{stem}绩效目标表.xlsx",
+        on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    c3.download_button(
+        "下载 JSON", files["json"], f"{stem}绩效目标表.json", mime="application/json", on_click="ignore"
+    )

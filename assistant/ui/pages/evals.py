@@ -22,7 +22,9 @@ if run.meta:
 if run.problem:
     st.warning(run.problem)
 else:
-    st.subheader("各评测集分数" + (f"（对比上次：{previous.name}）" if previous else "（没有更早的运行可对比）"))
+    st.subheader(
+        "各评测集分数" + (f"（对比上次：{previous.name}）" if previous else "（没有更早的运行可对比）")
+    )
     st.dataframe(ev.comparison_frame(run, previous), hide_index=True, width="stretch")
 
 overview = ev.suite_overview(runs)

@@ -1,0 +1,173 @@
+"""LLM drafting through the real ChatOpenAI client against the local fake server (tests/fake_openai.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from fake_openai import Reply
+from typer.testing import CliRunner
+
+from assistant.cli import app
+from assistant.draft import MemoryPrecedents, draft_project
+from assistant.draft_llm import draft_with_llm
+from assistant.models import DraftRequest
+from assistant.settings import get_settings
+
+pytestmark = pytest.mark.usefixtures("no_network", "no_tiktoken")
+
+FOREST = "冀财资环【2022】91号-提前下达2023年中央林业改革发展资金（造林补贴、森林抚育）"  # 表8, 第3行 成活率 ≥85%
+REQ = DraftRequest(name="人工造林项目", budget=80, purpose="人工造林1000亩，6月底前完成", year=2025)
+FALLBACK = "已改用离线引擎"
+
+
+@pytest.fixture
+def no_tiktoken(monkeypatch):
+    import tiktoken
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("tiktoken used (it would download BPE files)")
+
+    monkeypatch.setattr(tiktoken, "get_encoding", refuse)
+    monkeypatch.setattr(tiktoken, "encoding_for_model", refuse)
+
+
+@pytest.fixture
+def seed_precedents(seed_doc):
+    return MemoryPrecedents([seed_doc])
+
+
+def row(l1, l2, l3, desc, value, basis, precedents=(), confidence=0.8):
+    return {
+        "level1": l1,
+        "level2": l2,
+        "level3": l3,
+        "description": desc,
+        "value": value,
+        "basis": basis,
+        "precedents": list(precedents),
+        "confidence": confidence,
+    }
+
+
+def answer(survival_id="", benefit="≥1000亩", satisfaction=True, cost="≤80万元"):
+    rows = [
+        row("产出指标", "数量指标", "人工造林面积", "年度内完成人工造林面积", "≥1000亩", "项目实施方案", confidence=0.9),
+        row("产出指标", "质量指标", "造林成活率", "当年新造林的成活比例", "≥85%", "造林技术规程", [survival_id, "P9-R99"]),
+        row("产出指标", "时效指标", "项目完成时间", "在规定时限内完成造林任务", "2025年6月底前完成", "项目实施方案"),
+        row("产出指标", "成本指标", "项目预算控制数", "项目全年支出控制在批复预算以内", cost, "年初预算安排", confidence=1.5),
+        row("效益指标", "生态效益指标", "新增森林面积", "通过人工造林增加的森林面积", benefit, "项目实施方案"),
+    ]
+    if satisfaction:
+        rows.append(
+            row("满意度指标", "服务对象满意度指标", "群众满意度", "通过问卷调查了解群众对造林的满意程度", "≥90%", "问卷调查")
+        )
+    goal = "1.2025年6月底前完成人工造林1000亩，造林成活率≥85%。\n2.增加森林面积，服务对象满意度≥90%。"
+    return {"goal": goal, "spending_plan": [40, 100, 100, 100], "rows": rows}
+
+
+def survival_id(body: dict) -> str:
+    """The id the request gave 表8 第3行 (成活率 ≥85%) of the seed."""
+    system = body["messages"][0]["content"]
+    block = system[system.index(f"「{FOREST}」") :]
+    m = re.search(r"\[(P\d-R3)\] 产出指标｜质量指标｜成活率｜造林质量达标标准｜≥85%", block)
+    assert m, "precedent row not in the request"
+    return m.group(1)
+
+
+def replying(*answers):
+    """A responder giving the answers in turn, each with the real id of the 成活率 precedent."""
+    queue = list(answers)
+
+    def respond(body):
+        make = queue.pop(0) if len(queue) > 1 else queue[0]
+        return json.dumps(make(survival_id(body)), ensure_ascii=False)
+
+    return respond
+
+
+def test_valid_answer_becomes_an_llm_draft_with_mapped_precedents(fake_openai, seed_precedents, seed_doc):
+    fake_openai.responder = replying(lambda sid: answer(sid))
+    d = draft_with_llm(REQ, seed_precedents)
+    assert d.engine == "llm" and len(fake_openai.requests) == 1
+    assert [r.indicator.value_raw for r in d.rows] == ["≥1000亩", "≥85%", "2025年6月底前完成", "≤80万元", "≥1000亩", "≥90%"]
+    assert d.rows[0].indicator.value.kind == "quantity" and d.rows[3].indicator.value.normalized == 80
+    (prec,) = d.rows[1].precedents  # the made-up id P9-R99 is dropped
+    assert (prec.project, prec.location.table, prec.location.row, prec.value_raw) == (FOREST, 8, 3, "≥85%")
+    assert prec.document == seed_doc.title and prec.location.file == seed_doc.projects[7].source.file
+    assert d.rows[3].confidence == 1.0 and not d.rows[0].precedents
+    assert any("P9-R99" in n and "不存在" in n for n in d.notes)
+    assert not [f for f in d.findings if f.severity == "error"]
+    assert d.project.spending_plan.jun == 100 and d.project.budget == 80 and "1000亩" in d.project.goal
+
+    system = fake_openai.last_request["messages"][0]["content"]
+    assert "人工造林1000亩，6月底前完成" in system and "≤80万元" in system
+    assert f"「{FOREST}」" in system and "JSON Schema" in system and '"spending_plan"' in system and '"precedents"' in system
+
+
+def test_reviewer_findings_and_gaps_are_sent_back_for_revision(fake_openai, seed_precedents):
+    fake_openai.responder = replying(lambda sid: answer(sid, benefit="较上年提高", satisfaction=False), answer)
+    d = draft_with_llm(REQ, seed_precedents)
+    assert d.engine == "llm" and len(fake_openai.requests) == 2
+    assert [r.indicator.level3 for r in d.rows][-1] == "群众满意度" and "较上年提高" not in d.project.model_dump_json()
+    assert any("修改了1次" in n for n in d.notes)
+    revise = fake_openai.requests[1]["messages"]
+    assert revise[-2]["role"] == "assistant" and "较上年提高" in revise[-2]["content"]
+    ask = revise[-1]["content"]
+    assert "第1次修改" in ask and "缺少必备指标：满意度指标" in ask
+    assert "第5行「新增森林面积」" in ask and "较上年提高" in ask  # the reviewer's finding, quoted
+
+
+def test_incomplete_answer_falls_back_to_offline_after_two_revisions(fake_openai, seed_precedents):
+    fake_openai.responder = replying(lambda sid: answer(sid, cost="≤100万元"))
+    d = draft_with_llm(REQ, seed_precedents)
+    assert len(fake_openai.requests) == 3  # one call and two revisions
+    assert "第2次修改" in fake_openai.last_request["messages"][-1]["content"]
+    assert d.engine == "offline" and d.rows
+    assert d.notes[0].startswith("大模型起草的绩效目标表经2次修改仍未通过检查（") and FALLBACK in d.notes[0]
+    assert "≤80万元" in d.notes[0]
+
+
+@pytest.mark.parametrize("failure", ["invalid", "500"])
+def test_endpoint_failures_fall_back_with_a_note(fake_openai, seed_precedents, failure):
+    if failure == "invalid":
+        fake_openai.reply("这不是JSON", '{"goal": "x"}', '{"rows": []}')
+    else:
+        fake_openai.error(500, "upstream down")
+    d = draft_with_llm(REQ, seed_precedents)
+    assert d.engine == "offline" and not [f for f in d.findings if f.severity == "error"]
+    assert d.notes[0].startswith("大模型起草失败（") and FALLBACK in d.notes[0]
+    assert ("HTTP 500" in d.notes[0]) if failure == "500" else ("3次" in d.notes[0])
+
+
+def test_draft_project_picks_the_llm_engine_and_replays_saved_answers(fake_openai, seed_precedents, monkeypatch):
+    monkeypatch.setenv("JIXIAO_LLM_CACHE", "on")
+    get_settings.cache_clear()
+    fake_openai.responder = replying(lambda sid: answer(sid, benefit="较上年提高"), answer)
+    first = draft_project(REQ, precedents=seed_precedents)
+    assert first.engine == "llm" and len(fake_openai.requests) == 2
+    saved = [json.loads(p.read_text(encoding="utf-8")) for p in (get_settings().cache_dir / "llm").glob("*.json")]
+    assert sorted(r["schema"] for r in saved) == ["DraftOut", "DraftOut"]
+    assert all("人工造林1000亩" in r["messages"][0]["content"] for r in saved)  # keys cover the prompt text
+
+    monkeypatch.setenv("JIXIAO_LLM_CACHE", "replay")
+    get_settings.cache_clear()
+    fake_openai.responder = lambda body: Reply(status=500, error="must not be called")
+    again = draft_with_llm(REQ, seed_precedents, chat_model=None)
+    assert again.model_dump() == first.model_dump() and len(fake_openai.requests) == 2
+
+
+def test_cli_draft_llm_says_which_engine(fake_openai, seed_precedents, monkeypatch):
+    monkeypatch.setattr("assistant.index.KnowledgeBase", lambda *a, **k: object())
+    monkeypatch.setattr("assistant.index.ensure_corpus_indexed", lambda **k: None)
+    monkeypatch.setattr("assistant.draft.KnowledgeBasePrecedents", lambda kb: seed_precedents)
+    fake_openai.responder = replying(answer)
+    args = ["draft", "--name", REQ.name, "--budget", "80", "--purpose", REQ.purpose, "--llm"]
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 0, r.output
+    assert "起草引擎：大模型" in r.stderr and "| 产出指标 | 质量指标 | 造林成活率 |" in r.stdout
+
+    fake_openai.responder = lambda body: Reply(status=500, error="down")
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 0 and "起草引擎：离线" in r.stderr and "大模型起草失败" in r.stderr
