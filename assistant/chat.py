@@ -201,7 +201,8 @@ class OfflineChat:
 
             self.findings = review_document(self.doc).findings
         found = [f for f in self.findings if not cats or f.category in cats]
-        projects = [p for p, _ in find_projects(self.doc, q)[:1]] or ([project_by_ordinal(self.doc, q)] if project_by_ordinal(self.doc, q) else [])
+        named = [p for p, m in find_projects(self.doc, q)[:1] if m.coverage >= 0.3]
+        projects = named or ([project_by_ordinal(self.doc, q)] if project_by_ordinal(self.doc, q) else [])
         if projects:
             found = [f for f in found if f.project == projects[0].name]
         if not found:

@@ -13,7 +13,15 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from .categories import COST, canonical_level2
-from .draft import WEAK_SIMILARITY, PrecedentSource, Similar, _flagged_rows, _review, draft_offline, self_review
+from .draft import (
+    WEAK_SIMILARITY,
+    PrecedentSource,
+    Similar,
+    _flagged_rows,
+    _review,
+    draft_offline,
+    self_review,
+)
 from .draft_rows import Candidate, _fmt
 from .errors import LLMError
 from .evals.drafts import cost_matches_budget, missing_categories
@@ -30,12 +38,16 @@ class RowOut(BaseModel):
     """One indicator row as the model writes it."""
 
     level1: Text = Field(description="一级指标：产出指标 / 效益指标 / 满意度指标")
-    level2: Text = Field(description="二级指标，如 数量指标、质量指标、时效指标、成本指标、社会效益指标、服务对象满意度指标")
+    level2: Text = Field(
+        description="二级指标，如 数量指标、质量指标、时效指标、成本指标、社会效益指标、服务对象满意度指标"
+    )
     level3: Text = Field(description="三级指标名称")
     description: Text = Field(description="绩效指标描述，不能与三级指标相同")
     value: Text = Field(description="指标值，如 ≥1000亩、≥95%、2025年6月底前完成、≤80万元")
     basis: Text = Field(description="指标值确定依据")
-    precedents: list[str] = Field(default_factory=list, description="借鉴的往年指标编号，如 P1-R3；没有则为空数组")
+    precedents: list[str] = Field(
+        default_factory=list, description="借鉴的往年指标编号，如 P1-R3；没有则为空数组"
+    )
     confidence: float = Field(0.5, description="对该行指标值的把握，0～1")
 
 
@@ -44,7 +56,9 @@ class DraftOut(BaseModel):
 
     goal: Text = Field(description="绩效目标")
     spending_plan: list[Percent] = Field(
-        min_length=4, max_length=4, description="截至3月底、6月底、10月底、12月底的累计支出百分比，如 [25, 50, 75, 100]"
+        min_length=4,
+        max_length=4,
+        description="截至3月底、6月底、10月底、12月底的累计支出百分比，如 [25, 50, 75, 100]",
     )
     rows: list[RowOut] = Field(min_length=1, description="指标行")
 
@@ -57,8 +71,15 @@ class _Rejected(Exception):
 def request_text(req: DraftRequest) -> str:
     lines = [f"项目名称：{req.name}", f"预算数：{_fmt(req.budget)}万元"]
     if req.fiscal_funds is not None or req.other_funds is not None:
-        lines.append(f"其中财政资金：{_fmt(req.fiscal_funds or 0)}万元，其他资金：{_fmt(req.other_funds or 0)}万元")
-    for label, value in (("预算单位", req.unit_name), ("部门", req.department), ("资金用途/项目描述", req.purpose), ("补充说明", req.hints)):
+        lines.append(
+            f"其中财政资金：{_fmt(req.fiscal_funds or 0)}万元，其他资金：{_fmt(req.other_funds or 0)}万元"
+        )
+    for label, value in (
+        ("预算单位", req.unit_name),
+        ("部门", req.department),
+        ("资金用途/项目描述", req.purpose),
+        ("补充说明", req.hints),
+    ):
         if value:
             lines.append(f"{label}：{value}")
     return "\n".join(lines)
@@ -89,14 +110,23 @@ def precedent_catalog(similar: list[Similar], year: int) -> tuple[dict[str, Cand
 
 
 # --- from answer to Draft -------------------------------------------------------------------------
-def build_draft(req: DraftRequest, answer: DraftOut, catalog: dict[str, Candidate]) -> tuple[Draft, list[str]]:
+def build_draft(
+    req: DraftRequest, answer: DraftOut, catalog: dict[str, Candidate]
+) -> tuple[Draft, list[str]]:
     """The answer as a Draft (values parsed, precedent ids mapped to real rows); also the unknown ids."""
     plan = answer.spending_plan
     project = Project(
-        name=req.name, budget=req.budget, fiscal_funds=req.fiscal_funds if req.fiscal_funds is not None else req.budget,
-        other_funds=req.other_funds, purpose=req.purpose, unit_code=req.unit_code, unit_name=req.unit_name,
+        name=req.name,
+        budget=req.budget,
+        fiscal_funds=req.fiscal_funds if req.fiscal_funds is not None else req.budget,
+        other_funds=req.other_funds,
+        purpose=req.purpose,
+        unit_code=req.unit_code,
+        unit_name=req.unit_name,
         goal=answer.goal.strip(),
-        spending_plan=SpendingPlan(mar=plan[0], jun=plan[1], oct=plan[2], dec=plan[3], raw=[f"{_fmt(v)}%" for v in plan]),
+        spending_plan=SpendingPlan(
+            mar=plan[0], jun=plan[1], oct=plan[2], dec=plan[3], raw=[f"{_fmt(v)}%" for v in plan]
+        ),
     )
     draft = Draft(request=req, project=project, engine="llm")
     unknown: list[str] = []
@@ -106,13 +136,22 @@ def build_draft(req: DraftRequest, answer: DraftOut, catalog: dict[str, Candidat
         known = list(dict.fromkeys(i for i in ids if i in catalog))
         level3 = r.level3.strip()
         ind = Indicator(
-            level1=r.level1.strip(), level2=r.level2.strip(), level3=level3, description=r.description.strip(),
-            value_raw=r.value.strip(), value=parse_value(r.value.strip(), level3, r.level2 + r.level1), basis=r.basis.strip(),
+            level1=r.level1.strip(),
+            level2=r.level2.strip(),
+            level3=level3,
+            description=r.description.strip(),
+            value_raw=r.value.strip(),
+            value=parse_value(r.value.strip(), level3, r.level2 + r.level1),
+            basis=r.basis.strip(),
         )
         note = "大模型参考往年同类指标起草" if known else "大模型起草，未引用往年指标，请核对"
         draft.rows.append(
-            DraftRow(indicator=ind, precedents=[catalog[i].precedent() for i in known],
-                     confidence=round(min(1.0, max(0.0, r.confidence)), 2), note=note)
+            DraftRow(
+                indicator=ind,
+                precedents=[catalog[i].precedent() for i in known],
+                confidence=round(min(1.0, max(0.0, r.confidence)), 2),
+                note=note,
+            )
         )
     project.indicators = [r.indicator for r in draft.rows]
     return draft, unknown
@@ -129,11 +168,15 @@ def problems_of(draft: Draft) -> tuple[list[str], bool]:
     if not cost_matches_budget(draft.project):
         have = [i.value_raw for i in draft.project.indicators if canonical_level2(i.level2) == COST]
         got = f"（现为 {'、'.join(have)}）" if have else "（现在没有成本指标）"
-        lines.append(f"- [错误] 成本指标应为一行“项目预算控制数”，指标值 ≤{_fmt(draft.request.budget)}万元{got}。")
+        lines.append(
+            f"- [错误] 成本指标应为一行“项目预算控制数”，指标值 ≤{_fmt(draft.request.budget)}万元{got}。"
+        )
         blocking = True
     for f in findings:
         where = f"第{f.location.row}行「{f.indicator}」" if f.location.row else "整表"
-        lines.append(f"- [{SEVERITY_LABELS[f.severity]}] {where}：{f.message}（原文：{f.evidence}）建议：{f.suggestion}")
+        lines.append(
+            f"- [{SEVERITY_LABELS[f.severity]}] {where}：{f.message}（原文：{f.evidence}）建议：{f.suggestion}"
+        )
         blocking = blocking or f.severity == "error"
     return lines, blocking
 
@@ -157,7 +200,9 @@ def _draft(req: DraftRequest, precedents: PrecedentSource, chat_model) -> Draft:
     similar = precedents.similar_projects(f"{req.name} {req.purpose} {req.hints}".strip(), k=5)
     catalog, examples = precedent_catalog(similar, req.year)
     chat = chat_model if chat_model is not None else build_chat_model()
-    system = prompt("draft", year=req.year, budget=_fmt(req.budget), request=request_text(req), precedents=examples)
+    system = prompt(
+        "draft", year=req.year, budget=_fmt(req.budget), request=request_text(req), precedents=examples
+    )
     base = [("system", system), ("user", f"请为项目「{req.name}」起草绩效目标表，按要求输出 JSON。")]
     result = _ask(chat, base)
     for revision in range(MAX_REVISIONS + 1):
@@ -169,8 +214,12 @@ def _draft(req: DraftRequest, precedents: PrecedentSource, chat_model) -> Draft:
             summary = "；".join(p.lstrip("- ") for p in problems[:3])
             raise _Rejected(f"大模型起草的绩效目标表经{MAX_REVISIONS}次修改仍未通过检查（{summary}）")
         revise = prompt(
-            "draft_revise", problems="\n".join(problems), round=revision + 1, max_rounds=MAX_REVISIONS,
-            budget=_fmt(req.budget), year=req.year,
+            "draft_revise",
+            problems="\n".join(problems),
+            round=revision + 1,
+            max_rounds=MAX_REVISIONS,
+            budget=_fmt(req.budget),
+            year=req.year,
         )
         result = _ask(chat, [*base, ("assistant", result.raw), ("user", revise)])
     if revision:
@@ -178,7 +227,9 @@ def _draft(req: DraftRequest, precedents: PrecedentSource, chat_model) -> Draft:
     if unknown:
         draft.notes.append(f"大模型引用的往年指标编号{'、'.join(dict.fromkeys(unknown))}不存在，已忽略。")
     if not similar or similar[0].score < WEAK_SIMILARITY:
-        draft.notes.append("往年资料中没有足够相似的项目，大模型主要依据项目描述和通用要求起草，请重点核对各项指标值。")
+        draft.notes.append(
+            "往年资料中没有足够相似的项目，大模型主要依据项目描述和通用要求起草，请重点核对各项指标值。"
+        )
     return self_review(draft)
 
 

@@ -67,7 +67,10 @@ def goals_text(doc: Document) -> str:
         return "（文档中没有分项绩效目标）"
     out = []
     for a in doc.goal_areas:
-        out.append(f"{a.number}.{a.title}：{a.goal}" + (f"（绩效指标：{a.indicators_text}）" if a.indicators_text else ""))
+        out.append(
+            f"{a.number}.{a.title}：{a.goal}"
+            + (f"（绩效指标：{a.indicators_text}）" if a.indicators_text else "")
+        )
     return "\n".join(out)
 
 
@@ -163,7 +166,9 @@ class LLMReviewChecker:
     """review.LLMChecker over an OpenAI-compatible endpoint. `chat` defaults to the configured model;
     `kb` (a KnowledgeBase) adds similar prior-year rows to each request; `workers` calls run at once."""
 
-    def __init__(self, chat=None, *, settings: Settings | None = None, kb=None, workers: int = 4, max_retries: int = 2):
+    def __init__(
+        self, chat=None, *, settings: Settings | None = None, kb=None, workers: int = 4, max_retries: int = 2
+    ):
         self.settings = settings or get_settings()
         self.chat, self.kb, self.workers, self.max_retries = chat, kb, max(1, workers), max_retries
 
@@ -179,7 +184,9 @@ class LLMReviewChecker:
             goals = goals_text(doc)
             pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="llm-review")
             futures = {
-                pool.submit(self.check_project, chat, doc, p, goals, [f for f in findings if f.project == p.name]): n
+                pool.submit(
+                    self.check_project, chat, doc, p, goals, [f for f in findings if f.project == p.name]
+                ): n
                 for n, p in enumerate(projects)
             }
             results: dict[int, list[Finding]] = {}
@@ -193,7 +200,9 @@ class LLMReviewChecker:
         extra = [f for n in sorted(results) for f in results[n]]
         return merge_findings(findings, extra), []
 
-    def check_project(self, chat, doc: Document, p: Project, goals: str, known: list[Finding]) -> list[Finding]:
+    def check_project(
+        self, chat, doc: Document, p: Project, goals: str, known: list[Finding]
+    ) -> list[Finding]:
         system = prompt(
             "review",
             year=doc.budget_year or "未注明",
@@ -227,7 +236,9 @@ class LLMReviewChecker:
             hits = self.kb.search(f"{p.name} {p.purpose} {p.goal}", k=8, grain="indicator")
         except AssistantError:
             return "（知识库检索失败）"
-        lines = [f"[K{n}] 《{h.document}》{h.text}" for n, h in enumerate((h for h in hits if h.doc_id != own), 1)]
+        lines = [
+            f"[K{n}] 《{h.document}》{h.text}" for n, h in enumerate((h for h in hits if h.doc_id != own), 1)
+        ]
         return "\n".join(lines[:6]) or "（无）"
 
 

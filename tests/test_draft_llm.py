@@ -17,7 +17,9 @@ from assistant.settings import get_settings
 
 pytestmark = pytest.mark.usefixtures("no_network", "no_tiktoken")
 
-FOREST = "冀财资环【2022】91号-提前下达2023年中央林业改革发展资金（造林补贴、森林抚育）"  # 表8, 第3行 成活率 ≥85%
+FOREST = (
+    "冀财资环【2022】91号-提前下达2023年中央林业改革发展资金（造林补贴、森林抚育）"  # 表8, 第3行 成活率 ≥85%
+)
 REQ = DraftRequest(name="人工造林项目", budget=80, purpose="人工造林1000亩，6月底前完成", year=2025)
 FALLBACK = "已改用离线引擎"
 
@@ -53,15 +55,55 @@ def row(l1, l2, l3, desc, value, basis, precedents=(), confidence=0.8):
 
 def answer(survival_id="", benefit="≥1000亩", satisfaction=True, cost="≤80万元"):
     rows = [
-        row("产出指标", "数量指标", "人工造林面积", "年度内完成人工造林面积", "≥1000亩", "项目实施方案", confidence=0.9),
-        row("产出指标", "质量指标", "造林成活率", "当年新造林的成活比例", "≥85%", "造林技术规程", [survival_id, "P9-R99"]),
-        row("产出指标", "时效指标", "项目完成时间", "在规定时限内完成造林任务", "2025年6月底前完成", "项目实施方案"),
-        row("产出指标", "成本指标", "项目预算控制数", "项目全年支出控制在批复预算以内", cost, "年初预算安排", confidence=1.5),
-        row("效益指标", "生态效益指标", "新增森林面积", "通过人工造林增加的森林面积", benefit, "项目实施方案"),
+        row(
+            "产出指标",
+            "数量指标",
+            "人工造林面积",
+            "年度内完成人工造林面积",
+            "≥1000亩",
+            "项目实施方案",
+            confidence=0.9,
+        ),
+        row(
+            "产出指标",
+            "质量指标",
+            "造林成活率",
+            "当年新造林的成活比例",
+            "≥85%",
+            "造林技术规程",
+            [survival_id, "P9-R99"],
+        ),
+        row(
+            "产出指标",
+            "时效指标",
+            "项目完成时间",
+            "在规定时限内完成造林任务",
+            "2025年6月底前完成",
+            "项目实施方案",
+        ),
+        row(
+            "产出指标",
+            "成本指标",
+            "项目预算控制数",
+            "项目全年支出控制在批复预算以内",
+            cost,
+            "年初预算安排",
+            confidence=1.5,
+        ),
+        row(
+            "效益指标", "生态效益指标", "新增森林面积", "通过人工造林增加的森林面积", benefit, "项目实施方案"
+        ),
     ]
     if satisfaction:
         rows.append(
-            row("满意度指标", "服务对象满意度指标", "群众满意度", "通过问卷调查了解群众对造林的满意程度", "≥90%", "问卷调查")
+            row(
+                "满意度指标",
+                "服务对象满意度指标",
+                "群众满意度",
+                "通过问卷调查了解群众对造林的满意程度",
+                "≥90%",
+                "问卷调查",
+            )
         )
     goal = "1.2025年6月底前完成人工造林1000亩，造林成活率≥85%。\n2.增加森林面积，服务对象满意度≥90%。"
     return {"goal": goal, "spending_plan": [40, 100, 100, 100], "rows": rows}
@@ -91,7 +133,14 @@ def test_valid_answer_becomes_an_llm_draft_with_mapped_precedents(fake_openai, s
     fake_openai.responder = replying(lambda sid: answer(sid))
     d = draft_with_llm(REQ, seed_precedents)
     assert d.engine == "llm" and len(fake_openai.requests) == 1
-    assert [r.indicator.value_raw for r in d.rows] == ["≥1000亩", "≥85%", "2025年6月底前完成", "≤80万元", "≥1000亩", "≥90%"]
+    assert [r.indicator.value_raw for r in d.rows] == [
+        "≥1000亩",
+        "≥85%",
+        "2025年6月底前完成",
+        "≤80万元",
+        "≥1000亩",
+        "≥90%",
+    ]
     assert d.rows[0].indicator.value.kind == "quantity" and d.rows[3].indicator.value.normalized == 80
     (prec,) = d.rows[1].precedents  # the made-up id P9-R99 is dropped
     assert (prec.project, prec.location.table, prec.location.row, prec.value_raw) == (FOREST, 8, 3, "≥85%")
@@ -103,14 +152,22 @@ def test_valid_answer_becomes_an_llm_draft_with_mapped_precedents(fake_openai, s
 
     system = fake_openai.last_request["messages"][0]["content"]
     assert "人工造林1000亩，6月底前完成" in system and "≤80万元" in system
-    assert f"「{FOREST}」" in system and "JSON Schema" in system and '"spending_plan"' in system and '"precedents"' in system
+    assert (
+        f"「{FOREST}」" in system
+        and "JSON Schema" in system
+        and '"spending_plan"' in system
+        and '"precedents"' in system
+    )
 
 
 def test_reviewer_findings_and_gaps_are_sent_back_for_revision(fake_openai, seed_precedents):
-    fake_openai.responder = replying(lambda sid: answer(sid, benefit="较上年提高", satisfaction=False), answer)
+    fake_openai.responder = replying(
+        lambda sid: answer(sid, benefit="较上年提高", satisfaction=False), answer
+    )
     d = draft_with_llm(REQ, seed_precedents)
     assert d.engine == "llm" and len(fake_openai.requests) == 2
-    assert [r.indicator.level3 for r in d.rows][-1] == "群众满意度" and "较上年提高" not in d.project.model_dump_json()
+    assert d.rows[-1].indicator.level3 == "群众满意度"
+    assert "较上年提高" not in d.project.model_dump_json()
     assert any("修改了1次" in n for n in d.notes)
     revise = fake_openai.requests[1]["messages"]
     assert revise[-2]["role"] == "assistant" and "较上年提高" in revise[-2]["content"]
@@ -141,13 +198,17 @@ def test_endpoint_failures_fall_back_with_a_note(fake_openai, seed_precedents, f
     assert ("HTTP 500" in d.notes[0]) if failure == "500" else ("3次" in d.notes[0])
 
 
-def test_draft_project_picks_the_llm_engine_and_replays_saved_answers(fake_openai, seed_precedents, monkeypatch):
+def test_draft_project_picks_the_llm_engine_and_replays_saved_answers(
+    fake_openai, seed_precedents, monkeypatch
+):
     monkeypatch.setenv("JIXIAO_LLM_CACHE", "on")
     get_settings.cache_clear()
     fake_openai.responder = replying(lambda sid: answer(sid, benefit="较上年提高"), answer)
     first = draft_project(REQ, precedents=seed_precedents)
     assert first.engine == "llm" and len(fake_openai.requests) == 2
-    saved = [json.loads(p.read_text(encoding="utf-8")) for p in (get_settings().cache_dir / "llm").glob("*.json")]
+    saved = [
+        json.loads(p.read_text(encoding="utf-8")) for p in (get_settings().cache_dir / "llm").glob("*.json")
+    ]
     assert sorted(r["schema"] for r in saved) == ["DraftOut", "DraftOut"]
     assert all("人工造林1000亩" in r["messages"][0]["content"] for r in saved)  # keys cover the prompt text
 

@@ -82,7 +82,10 @@ def test_findings_merge_without_duplicates_and_request_shape(fake_openai, forest
 
     (body,) = fake_openai.requests
     system = body["messages"][0]["content"]
-    assert "第1行｜产出指标｜数量指标｜2023年造林绿化面积｜2023年造林绿化面积｜≥2000亩｜2023年造林工作安排" in system
+    assert (
+        "第1行｜产出指标｜数量指标｜2023年造林绿化面积｜2023年造林绿化面积｜≥2000亩｜2023年造林工作安排"
+        in system
+    )
     assert "资金支出计划（累计，3月/6月/10月/12月）：0 / 100% / 100% / 100%" in system
     assert "1.全面做好耕地保护：全面加强耕地保护" in system  # the department goals
     assert "101.73万元" in system.split("规则检查已发现的问题")[-1]  # the rule findings, not to be repeated
@@ -163,7 +166,8 @@ def test_answers_are_saved_and_replayed_offline(fake_openai, forest, monkeypatch
 
     monkeypatch.setenv("JIXIAO_LLM_CACHE", "replay")
     get_settings.cache_clear()
-    assert review(forest, chat=None).findings == first.findings  # nothing queued: served from the saved answer
+    # nothing queued: the answer is served from the saved file
+    assert review(forest, chat=None).findings == first.findings
     assert len(fake_openai.requests) == 1
 
 
