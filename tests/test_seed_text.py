@@ -50,3 +50,15 @@ def test_every_row_has_all_columns(seed_doc):
     rows = [i for p in seed_doc.projects for i in p.indicators]
     assert len(rows) == 124
     assert all(i.level3 and i.value_raw and i.basis for i in rows if i.value.kind != "placeholder")
+
+
+def test_one_line_title_gives_department_and_year():
+    from assistant.readers.layout import Block, build_document
+
+    blocks = [
+        Block(["某县林业局2025年部门预算绩效文本"], False),
+        Block(["项目名称", "造林补贴"], True),
+        Block(["预算数", "10.00"], True),
+    ]
+    doc = build_document(blocks, "x.txt")
+    assert (doc.department, doc.budget_year) == ("某县林业局", 2025)

@@ -258,7 +258,8 @@ class _Builder:
             head.append(line)
         doc.cover = head
         if head:
-            doc.department = head[0]
+            # "某县林业局2024年部门预算绩效文本" on one line: the department is the part before the year
+            doc.department = re.sub(r"\s*(?:19|20)\d{2}\s*年.*$", "", head[0]) or head[0]
             doc.title = "".join(head[:3]) if len(head) > 1 else head[0]
         m = re.search(r"((?:19|20)\d{2})\s*年", doc.title or " ".join(lines[:10]))
         if m:
