@@ -218,5 +218,10 @@ def ask(
     typer.echo(answer.model_dump_json(indent=2) if format == AskFormat.json else format_answer(answer))
 
 
+from .evals.cli import eval_app  # the `assistant eval` sub-commands
+
+app.add_typer(eval_app, name="eval")
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()

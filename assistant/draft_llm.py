@@ -221,7 +221,14 @@ def _draft(req: DraftRequest, precedents: PrecedentSource, chat_model) -> Draft:
             budget=_fmt(req.budget),
             year=req.year,
         )
-        result = _ask(chat, [*base, ("assistant", result.raw), ("user", revise)])
+        try:
+            result = _ask(chat, [*base, ("assistant", result.raw), ("user", revise)])
+        except LLMError as exc:
+            if blocking:
+                raise
+            # The table is complete and free of errors: keep it rather than lose it to a failed revision.
+            draft.notes.append(f"大模型修改时出错（{str(exc).rstrip('。')}），保留修改前的稿子。")
+            break
     if revision:
         draft.notes.append(f"大模型按自查意见修改了{revision}次。")
     if unknown:

@@ -21,7 +21,15 @@ from .embeddings import Embedder
 from .errors import ConfigError, InputError
 from .models import Document, Project
 from .records import FILTER_KEYS, GRAINS, Record, build_records, doc_id_for
-from .retrieval import Hit, KeywordIndex, format_hits, make_hit, rrf, where_clause  # noqa: F401 (re-exported)
+from .retrieval import (  # noqa: F401 (Hit and format_hits are re-exported)
+    Hit,
+    KeywordIndex,
+    format_hits,
+    init_tokenizer,
+    make_hit,
+    rrf,
+    where_clause,
+)
 from .settings import Settings, get_settings
 from .vectorstore import DocumentStore, JixiaoEmbeddingFunction, open_client
 
@@ -80,9 +88,10 @@ class KnowledgeBase:
     ):
         self.settings = settings or get_settings()
         self.embedder = embedder or Embedder(self.settings)
+        init_tokenizer(self.settings)  # before any ingest tokenizes: jieba's cache follows these settings
         self.client = client if client is not None else open_client(self.settings)
-        self.docs = DocumentStore(self.settings.data_dir / "docs")
-        self.collection_name = "jixiao_kb_" + hashlib.sha256(self.embedder.name.encode()).hexdigest()[:10]
+        suffix = hashlib.sha256(self.embedder.name.encode()).hexdigest()[:10]
+        self.collection_name = f"jixiao_kb_{suffix}"
         self._ef = JixiaoEmbeddingFunction(self.embedder)
         self._col = self.client.get_or_create_collection(
             self.collection_name,
@@ -90,6 +99,9 @@ class KnowledgeBase:
             configuration={"hnsw": {"space": "cosine"}},
             metadata={"embedder": self.embedder.name},
         )
+        # parsed documents (JSON, with a placeholder vector) beside the records, for every client
+        docs = self.client.get_or_create_collection(f"jixiao_docs_{suffix}", embedding_function=self._ef)
+        self.docs = DocumentStore(self.settings.data_dir / "docs", docs)
         self._lock = threading.Lock()
         self._keyword: dict[str | None, KeywordIndex] = {}
         self._keyword_rev: str | None = None

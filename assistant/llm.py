@@ -101,7 +101,7 @@ class AnswerCache:
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> AnswerCache:
         s = settings or get_settings()
-        return cls(s.cache_dir / "llm", s.llm_cache)
+        return cls(s.llm_cache_dir, s.llm_cache)
 
     @staticmethod
     def key(model: str, messages: list[dict], schema: str, params: dict) -> str:
@@ -285,6 +285,9 @@ def _invoke(chat: BaseChatModel, convo: list[dict], response_format: dict | None
         raise to_llm_error(exc, chat) from exc
     except openai.OpenAIError as exc:
         raise to_llm_error(exc, chat) from exc
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        # a body that is not an OpenAI response (HTML error page, truncated JSON) breaks the client's parsing
+        raise LLMError(f"大模型服务返回了无法解析的响应（{exc.__class__.__name__}）：请检查服务地址是否为 OpenAI 兼容接口。") from exc
 
 
 # --- streaming --------------------------------------------------------------------------------------
@@ -296,6 +299,8 @@ def stream_text(chat: BaseChatModel, messages: Messages) -> Iterator[str]:
                 yield text
     except openai.OpenAIError as exc:
         raise to_llm_error(exc, chat) from exc
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise LLMError(f"大模型服务返回了无法解析的流式响应（{exc.__class__.__name__}）。") from exc
 
 
 # --- helpers ----------------------------------------------------------------------------------------

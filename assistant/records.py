@@ -12,6 +12,7 @@ from typing import Any
 
 from .categories import canonical_level1, canonical_level2, clean_name, level1_of_level2
 from .models import Document, Indicator, Project
+from .retrieval import TOKENIZER_VERSION, tokenize
 
 PROJECT, INDICATOR = "project", "indicator"
 GRAINS = (PROJECT, INDICATOR)
@@ -89,7 +90,7 @@ def _doc_meta(doc: Document, doc_id: str, source: str) -> dict[str, Any]:
 
 def _record(source: str, text: str, meta: dict[str, Any]) -> dict[str, Record]:
     """Id = hash of file + grain + table + row + content (text and metadata), so any change replaces it."""
-    meta = _clean(meta)
+    meta = _clean(meta) | {"tokens": " ".join(tokenize(text)), "tokenizer": TOKENIZER_VERSION}
     content = json.dumps(meta, ensure_ascii=False, sort_keys=True)
     rid = _hash(source, meta["grain"], meta.get("table"), meta.get("row"), text, content)
     return {rid: Record(rid, text, meta)}

@@ -7,6 +7,7 @@ parts (白蛾, 不动产, 登记), so a query for the whole word and one for a p
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -31,13 +32,18 @@ _STOPWORD_TEXT = (
 )
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _PUNCT = re.compile(r"^[\s\W_]+$")
+# Stored with each record beside its tokens: BM25 rebuilds from them without re-running jieba,
+# and falls back to tokenizing the text when the dictionary or stopwords have changed since.
+TOKENIZER_VERSION = hashlib.sha256(DOMAIN_DICT.read_bytes() + _STOPWORD_TEXT.encode()).hexdigest()[:8]
+TOKEN_KEYS = ("tokens", "tokenizer")
 
 _jieba_lock = threading.Lock()
 _jieba_ready = False
 
 
-def _jieba(settings: Settings | None = None):
-    """jieba with the domain dictionary loaded; its cache goes to the app's cache dir, not $TMPDIR."""
+def init_tokenizer(settings: Settings | None = None):
+    """jieba with the domain dictionary loaded, once per process. Its cache goes to the app's cache
+    dir, not $TMPDIR; the first caller's settings decide (a KnowledgeBase passes its own)."""
     global _jieba_ready
     import jieba
 
@@ -57,13 +63,26 @@ def _jieba(settings: Settings | None = None):
 
 def tokenize(text: str, settings: Settings | None = None) -> list[str]:
     """Search-mode jieba tokens, lower-cased, without punctuation and stopwords."""
-    jieba = _jieba(settings)
+    jieba = init_tokenizer(settings)
     out = []
     for tok in jieba.cut_for_search(text or ""):
         tok = tok.strip().lower()
         if tok and tok not in STOPWORDS and not _PUNCT.match(tok):
             out.append(tok)
     return out
+
+
+def stored_tokens(metadata: Mapping[str, Any] | None) -> list[str] | None:
+    """Tokens saved at ingest, when they were made by the current tokenizer."""
+    m = metadata or {}
+    if m.get("tokenizer") == TOKENIZER_VERSION and m.get("tokens"):
+        return str(m["tokens"]).split(" ")
+    return None
+
+
+def public_metadata(metadata: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Metadata without the stored tokens, sorted by key, as shown in a Hit."""
+    return {k: v for k, v in sorted((metadata or {}).items()) if k not in TOKEN_KEYS}
 
 
 def matches(metadata: Mapping[str, Any], filters: Mapping[str, Any] | None) -> bool:
@@ -99,11 +118,12 @@ class KeywordIndex:
 
         self.ids = list(ids)
         self.texts = list(texts)
-        self.metadatas = [dict(m or {}) for m in metadatas]
+        self.metadatas = [public_metadata(m) for m in metadatas]
         self._bm25 = None
         if self.ids:
+            corpus = [stored_tokens(m) or tokenize(t) or [""] for t, m in zip(self.texts, metadatas)]
             self._bm25 = bm25s.BM25()
-            self._bm25.index([tokenize(t) or [""] for t in self.texts], show_progress=False)
+            self._bm25.index(corpus, show_progress=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -150,7 +170,7 @@ class Hit(BaseModel):
 
 
 def make_hit(rid: str, text: str, meta: Mapping[str, Any], score: float) -> Hit:
-    meta = dict(sorted((meta or {}).items()))
+    meta = public_metadata(meta)
     loc = SourceLocation(
         file=meta.get("source_file", ""), table=meta.get("table"), row=meta.get("row"), line=meta.get("line")
     )

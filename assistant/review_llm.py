@@ -234,7 +234,7 @@ class LLMReviewChecker:
         own = doc_id_for(Path(doc.source_file).name) if doc.source_file else None
         try:
             hits = self.kb.search(f"{p.name} {p.purpose} {p.goal}", k=8, grain="indicator")
-        except AssistantError:
+        except Exception:  # noqa: BLE001 - precedents are optional context
             return "（知识库检索失败）"
         lines = [
             f"[K{n}] 《{h.document}》{h.text}" for n, h in enumerate((h for h in hits if h.doc_id != own), 1)

@@ -46,7 +46,8 @@ class Settings(BaseSettings):
     retrieval_mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
 
     max_file_mb: float = 30.0
-    # Caches (embeddings, saved LLM answers) default to data_dir/cache; JIXIAO_CACHE_DIR_OVERRIDE moves them.
+    # Text-keyed caches (embedding vectors, jieba's dictionary cache) default to data_dir/cache;
+    # JIXIAO_CACHE_DIR_OVERRIDE moves them (tests share one). Saved LLM answers always stay in data_dir.
     cache_dir_override: Path | None = None
 
     @property
@@ -60,6 +61,10 @@ class Settings(BaseSettings):
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def llm_cache_dir(self) -> Path:
+        return self.data_dir / "cache" / "llm"
 
     @property
     def cache_dir(self) -> Path:

@@ -4,6 +4,7 @@ embedding function, and the parsed-document store beside the vectors.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from pathlib import Path
@@ -82,45 +83,77 @@ def open_client(settings: Settings):
 
 
 class DocumentStore:
-    """Parsed Document JSON per source file (data_dir/docs/<doc_id>.json), cached by mtime."""
+    """Parsed Document JSON per source file. With a Chroma collection the store holds the JSON (so every
+    client of a shared server can load any document); data_dir/docs/<doc_id>.json is the local copy,
+    checked against the stored content hash."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, collection: Any = None):
         self.root = root
-        self._cache: dict[str, tuple[float, Document]] = {}
+        self.collection = collection
+        self._cache: dict[str, tuple[str, Document]] = {}
         self._lock = threading.Lock()
 
     def _path(self, doc_id: str) -> Path:
         return self.root / f"{doc_id}.json"
 
-    def save(self, doc_id: str, doc: Document) -> None:
+    def _write_local(self, doc_id: str, data: bytes) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         path = self._path(doc_id)
         tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_text(doc.model_dump_json(indent=1), encoding="utf-8")
+        tmp.write_bytes(data)
         os.replace(tmp, path)  # atomic: a killed ingest never leaves half a file
 
+    def _read_local(self, doc_id: str) -> bytes | None:
+        try:
+            return self._path(doc_id).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def save(self, doc_id: str, doc: Document) -> None:
+        data = doc.model_dump_json(indent=1).encode("utf-8")
+        if self.collection is not None:
+            meta = {"sha": _sha(data), "source_file": doc.source_file, "title": doc.title}
+            self.collection.upsert(
+                ids=[doc_id], documents=[data.decode("utf-8")], embeddings=[[1.0]], metadatas=[meta]
+            )
+        self._write_local(doc_id, data)
+
     def delete(self, doc_id: str) -> None:
+        if self.collection is not None:
+            self.collection.delete(ids=[doc_id])
         self._path(doc_id).unlink(missing_ok=True)
         with self._lock:
             self._cache.pop(doc_id, None)
 
     def get(self, doc_id: str) -> Document | None:
-        path = self._path(doc_id)
-        try:
-            mtime = path.stat().st_mtime_ns
-        except FileNotFoundError:
+        local = self._read_local(doc_id)
+        if self.collection is None:
+            want = _sha(local) if local is not None else None
+        else:
+            got = self.collection.get(ids=[doc_id], include=["metadatas"])
+            want = got["metadatas"][0].get("sha") if got["ids"] else None
+        if want is None:
             return None
         with self._lock:
             cached = self._cache.get(doc_id)
-            if cached and cached[0] == mtime:
+            if cached and cached[0] == want:
                 return cached[1]
-        doc = Document.model_validate_json(path.read_bytes())
+        if local is None or _sha(local) != want:  # another client ingested or changed it
+            local = self.collection.get(ids=[doc_id], include=["documents"])["documents"][0].encode("utf-8")
+            self._write_local(doc_id, local)
+        doc = Document.model_validate_json(local)
         with self._lock:
-            self._cache[doc_id] = (mtime, doc)
+            self._cache[doc_id] = (want, doc)
         return doc
 
     def all(self) -> list[Document]:
-        if not self.root.is_dir():
-            return []
-        docs = [d for p in sorted(self.root.glob("*.json")) if (d := self.get(p.stem)) is not None]
+        if self.collection is not None:
+            ids = self.collection.get(include=[])["ids"]
+        else:
+            ids = [p.stem for p in self.root.glob("*.json")] if self.root.is_dir() else []
+        docs = [d for i in ids if (d := self.get(i)) is not None]
         return sorted(docs, key=lambda d: d.source_file)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

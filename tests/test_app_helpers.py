@@ -4,9 +4,9 @@ citations, upload errors. No Streamlit runtime needed."""
 from __future__ import annotations
 
 import io
-import json
 import math
 
+import pandas as pd
 import pytest
 
 from assistant.errors import InputError
@@ -16,10 +16,18 @@ from assistant.ui import findings as fx
 
 
 @pytest.fixture(scope="module")
-def seed_review(_seed_doc_cached):
+def seed_review(_seed_doc_cached, tmp_path_factory):
+    """The seed's review, once. Module fixtures run before the autouse data-dir one, so the env is set
+    here too (the review's tokenizer picks its cache dir on first use)."""
     from assistant.review import review_document
+    from assistant.settings import get_settings
 
-    return review_document(_seed_doc_cached)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("JIXIAO_DATA_DIR", str(tmp_path_factory.mktemp("review-data")))
+        get_settings.cache_clear()
+        result = review_document(_seed_doc_cached)
+    get_settings.cache_clear()
+    return result
 
 
 # -- findings ------------------------------------------------------------------------------------------
@@ -163,39 +171,24 @@ def test_auto_fix_is_a_proposal_and_files_open():
 
 
 # -- evals ---------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("data", "expected"),
-    [
-        (
-            {"suites": {"qa": {"score": 0.9, "passed": 54, "cases": [1, 2]}}},
-            {"qa": {"score": 0.9, "passed": 54.0}},
-        ),
-        (
-            {"qa": 0.5, "draft": {"structure": {"score": 1.0}, "ok": True}},
-            {"qa": {"score": 0.5}, "draft": {"structure.score": 1.0, "ok": 1.0}},
-        ),
-        ({"suites": [{"suite": "review", "f1": 0.7}]}, {"review": {"f1": 0.7}}),
-        ([1, 2], {}),
-    ],
-)
-def test_parse_scores_shapes(data, expected):
-    assert evals.parse_scores(data)[0] == expected
+def test_eval_tables(tmp_path):
+    from test_app_pages import write_run
 
-
-def test_runs_listed_in_order_and_compared(tmp_path):
     assert evals.list_runs(tmp_path / "none") == []
-    for name, score in (("2025-02", 0.6), ("2025-01", 0.5)):
-        (tmp_path / name).mkdir()
-        (tmp_path / name / "scores.json").write_text(json.dumps({"qa": {"score": score}}), encoding="utf-8")
-    (tmp_path / "2025-03").mkdir()
-    (tmp_path / "2025-03" / "scores.json").write_text("{broken", encoding="utf-8")
+    write_run(tmp_path, "b", "2025-01-02", 0.6, passed=True)
+    write_run(tmp_path, "a", "2025-01-01", 0.5, passed=False)
     runs = evals.list_runs(tmp_path)
-    assert [r.name for r in runs] == ["2025-01", "2025-02", "2025-03"]
-    assert "无法读取" in runs[2].problem
-    cmp = evals.comparison_frame(runs[1], runs[0])
-    assert math.isclose(cmp["变化"].iloc[0], 0.1)
-    assert evals.comparison_frame(runs[0], None)["上次"].isna().all()
-    assert list(evals.suite_overview(runs[:2])["qa"]) == [0.5, 0.6]
+    assert [r["name"] for r in runs] == ["a", "b"]  # by creation time
+    assert evals.run_label(runs[0]) == "a（离线，2025-01-01）"
+    cmp = evals.comparison(runs[1], runs[0], tmp_path)
+    summary = evals.summary_frame(cmp).iloc[0]
+    assert summary["评测集"] == "问答" and math.isclose(summary["变化"], 0.1)
+    metrics = evals.metrics_frame(cmp, "qa")
+    assert set(metrics["指标"]) == {"score", "correct"}
+    assert evals.flips_frame(cmp, "qa").iloc[0]["上次原因"] == "缺少：31.98"
+    first = evals.summary_frame(evals.comparison(runs[0], None, tmp_path)).iloc[0]
+    assert first["本次得分"] == 0.5 and first["上次得分"] is pd.NA
+    assert list(evals.trend_frame(runs)["问答"]) == [0.5, 0.6]
 
 
 # -- citations and uploads -----------------------------------------------------------------------------

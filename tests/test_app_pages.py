@@ -22,9 +22,15 @@ TIMEOUT = 60
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory) -> Path:
-    """A data dir with corpus/ already ingested, shared by this module's read-only tests."""
+    """A data dir with corpus/ already ingested, shared by this module's read-only tests. The env is
+    set while ingesting too: module fixtures run before the autouse one, and process-wide helpers
+    (jieba's cache dir) must not land in the repository's .data."""
     data = tmp_path_factory.mktemp("app-store")
-    ensure_corpus_indexed(kb=KnowledgeBase(Settings(data_dir=data)))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("JIXIAO_DATA_DIR", str(data))
+        get_settings.cache_clear()
+        ensure_corpus_indexed(kb=KnowledgeBase(Settings(data_dir=data)))
+    get_settings.cache_clear()
     return data
 
 
@@ -61,6 +67,19 @@ def assert_clean(at: AppTest) -> None:
 
 def goto(at: AppTest, page: str) -> AppTest:
     return at.switch_page(PAGE.format(page)).run()
+
+
+def use_endpoint(at: AppTest, url: str) -> AppTest:
+    """Set this session's model endpoint in the sidebar form."""
+    one(at.sidebar.text_input, "服务地址（Base URL）").input(url)
+    one(at.sidebar.text_input, "模型名称").input("fake-model")
+    return at.sidebar.button[0].click().run()
+
+
+def failing(body):
+    from fake_openai import Reply
+
+    return Reply(status=500, error="boom", headers={"retry-after-ms": "10"})
 
 
 # -- shell ---------------------------------------------------------------------------------------------
@@ -184,6 +203,28 @@ def test_draft_edits_survive_reruns_page_switches_and_recheck(app):
     assert any(f.category == "vague_value" and f.location.row == 1 for f in d.findings)
     assert "指标值模糊" in app.data_editor[0].value["自查"].iloc[0]
     assert any(e.label.startswith("第1行") and "⚠" in e.label for e in app.expander)
+
+
+def test_draft_auto_fix_is_offered_and_applied_on_request(app):
+    submit_draft(app.run())
+    rows = app.session_state["draft_edited"]
+    when = next(n for n, r in enumerate(rows) if r["二级指标"] == "时效指标")
+    app.session_state[editor_key(app)] = {
+        "edited_rows": {when: {"指标值": "2022年春季完成"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    app.run()
+    one(app.button, "重新自查").click().run()
+    assert_clean(app)
+    assert app.session_state["draft"].rows[when].indicator.value_raw == "2022年春季完成"
+    proposal = next(e for e in app.expander if e.label.startswith("自查建议自动修正"))
+    assert any("2022年春季完成 →" in m.value for m in proposal.markdown)
+    one(app.button, "采用自动修正").click().run()
+    assert_clean(app)
+    fixed = app.session_state["draft"].rows
+    assert all("2022" not in r.indicator.value_raw for r in fixed)
+    assert not any(e.label.startswith("自查建议自动修正") for e in app.expander)
 
 
 def test_draft_added_and_deleted_rows(app):
@@ -337,10 +378,7 @@ def test_chat_streams_from_the_session_endpoint(app, no_network):
 
     with FakeOpenAI() as fake:
         fake.queue(Reply(chunks=["项目8的预算", "数为31.98万元[P8-预", "算数|31.98]。"]))
-        app.run()
-        one(app.sidebar.text_input, "服务地址（Base URL）").input(fake.url)
-        one(app.sidebar.text_input, "模型名称").input("fake-model")
-        app.sidebar.button[0].click().run()
+        use_endpoint(app.run(), fake.url)
         goto(app, "chat")
         app.selectbox(key="chat_document").set_value(KB_SEED).run()
         ask(app, "项目8的预算是多少？")
@@ -357,16 +395,43 @@ def test_chat_falls_back_offline_when_the_endpoint_fails(app, no_network):
 
     with FakeOpenAI() as fake:
         fake.error(500, "boom", times=3)
-        app.run()
-        one(app.sidebar.text_input, "服务地址（Base URL）").input(fake.url)
-        one(app.sidebar.text_input, "模型名称").input("fake-model")
-        app.sidebar.button[0].click().run()
+        use_endpoint(app.run(), fake.url)
         goto(app, "chat")
         app.selectbox(key="chat_document").set_value(KB_SEED).run()
         ask(app, "项目8的预算是多少？")
     assert_clean(app)
     answer = app.session_state["chat_histories"][KB_SEED][0]
     assert answer.engine == "offline" and "31.98" in answer.text and "大模型调用失败" in answer.notice
+
+
+def test_draft_uses_the_session_endpoint_and_falls_back(app, no_network):
+    from fake_openai import FakeOpenAI
+
+    with FakeOpenAI() as fake:
+        fake.responder = failing
+        use_endpoint(app.run(), fake.url)
+        submit_draft(app)
+        assert fake.requests and fake.last_request["model"] == "fake-model"
+    assert_clean(app)
+    d = app.session_state["draft"]
+    assert d.engine == "offline" and d.notes[0].startswith("大模型起草失败")
+    assert len(d.rows) >= 5
+
+
+def test_review_with_llm_checks_keeps_rule_findings_when_the_endpoint_fails(app, no_network):
+    from fake_openai import FakeOpenAI
+
+    goto(app.run(), "review")
+    assert not app.checkbox  # offline: no LLM option
+    with FakeOpenAI() as fake:
+        fake.responder = failing
+        use_endpoint(app, fake.url)
+        app.selectbox(key="review_document").set_value(KB_SEED).run()
+        app.checkbox(key="review_use_llm").check().run()
+        assert fake.requests
+    assert_clean(app)
+    assert any("大模型" in i for i in texts(app.info))  # the review says the LLM part was not done
+    assert "冀财建【2023】182号资金" in " ".join(texts(app.markdown))
 
 
 # -- 知识库 --------------------------------------------------------------------------------------------
@@ -407,20 +472,43 @@ def test_evals_page_without_runs(app, tmp_path, monkeypatch):
     assert any("还没有评测运行记录" in i for i in texts(app.info))
 
 
+def write_run(
+    root: Path, name: str, created: str, qa: float, passed: bool, scores: str | None = None
+) -> None:
+    """A run folder the way assistant.evals writes one: meta.json and scores.json."""
+    run = root / name
+    run.mkdir(parents=True)
+    meta = {"name": name, "engine": "offline", "model": None, "created": created, "suites": ["qa"]}
+    (run / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    case = {
+        "id": "qa-8",
+        "file": "qa_seed",
+        "passed": passed,
+        "score": float(passed),
+        "reason": "" if passed else "缺少：31.98",
+        "metrics": {},
+    }
+    body = {"format": 1, "suites": {"qa": {"score": qa, "correct": qa, "cases": [case], "label": "问答"}}}
+    (run / "scores.json").write_text(scores if scores is not None else json.dumps(body), encoding="utf-8")
+
+
 def test_evals_page_compares_with_the_previous_run(app, tmp_path, monkeypatch):
     from assistant.ui import evals
 
     runs = tmp_path / "runs"
-    for name, qa in (("2025-01-01_a", 0.8), ("2025-01-02_b", 0.9)):
-        (runs / name).mkdir(parents=True)
-        scores = {"suites": {"qa": {"score": qa, "passed": 50}, "draft": {"score": 0.7}}, "model": "offline"}
-        (runs / name / "scores.json").write_text(json.dumps(scores), encoding="utf-8")
-    (runs / "2025-01-03_broken").mkdir()
+    write_run(runs, "run-a", "2025-01-01T10:00", 0.8, passed=False)
+    write_run(runs, "run-b", "2025-01-02T10:00", 0.9, passed=True)
+    write_run(runs, "run-c", "2025-01-03T10:00", 0.0, passed=True, scores="{broken")
     monkeypatch.setattr(evals, "RUNS_DIR", runs)
     goto(app.run(), "evals")
     assert_clean(app)
-    assert any("没有成绩文件" in w for w in texts(app.warning))  # the newest run is selected first
-    app.selectbox(key="evals_run").set_value("2025-01-02_b").run()
-    table = app.dataframe[0].value
-    qa = table[(table["评测集"] == "qa") & (table["指标"] == "score")].iloc[0]
-    assert (qa["本次"], qa["上次"]) == (0.9, 0.8) and abs(qa["变化"] - 0.1) < 1e-9
+    assert any("无法读取" in w for w in texts(app.warning))  # the newest run is shown first
+    app.selectbox(key="evals_run").set_value("run-b").run()
+    assert_clean(app)
+    summary = app.dataframe[0].value.iloc[0]
+    assert summary["评测集"] == "问答" and (summary["本次得分"], summary["上次得分"]) == (0.9, 0.8)
+    assert abs(summary["变化"] - 0.1) < 1e-9 and summary["失败→通过"] == 1
+    flips = app.expander[0].dataframe[0].value
+    assert flips.iloc[0]["用例"] == "qa-8" and flips.iloc[0]["变化"] == "失败→通过"
+    app.selectbox(key="evals_run").set_value("run-a").run()
+    assert "没有更早的运行可对比" in " ".join(h.value for h in app.subheader)

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from assistant.cli import app
 from assistant.draft import MemoryPrecedents, draft_project
 from assistant.draft_llm import draft_with_llm
+from assistant.llm import AnswerCache
 from assistant.models import DraftRequest
 from assistant.settings import get_settings
 
@@ -40,12 +41,13 @@ def seed_precedents(seed_doc):
     return MemoryPrecedents([seed_doc])
 
 
-def row(l1, l2, l3, desc, value, basis, precedents=(), confidence=0.8):
+def row(line: str, precedents=(), confidence=0.8) -> dict:
+    level1, level2, level3, description, value, basis = line.split("|")
     return {
-        "level1": l1,
-        "level2": l2,
-        "level3": l3,
-        "description": desc,
+        "level1": level1,
+        "level2": level2,
+        "level3": level3,
+        "description": description,
         "value": value,
         "basis": basis,
         "precedents": list(precedents),
@@ -54,56 +56,20 @@ def row(l1, l2, l3, desc, value, basis, precedents=(), confidence=0.8):
 
 
 def answer(survival_id="", benefit="≥1000亩", satisfaction=True, cost="≤80万元"):
+    """A table for REQ; the 成活率 row cites the seed's row (and a made-up id)."""
     rows = [
+        row("产出指标|数量指标|人工造林面积|年度内完成人工造林面积|≥1000亩|项目实施方案", confidence=0.9),
+        row("产出指标|质量指标|造林成活率|当年新造林的成活比例|≥85%|造林技术规程", [survival_id, "P9-R99"]),
+        row("产出指标|时效指标|项目完成时间|在规定时限内完成造林任务|2025年6月底前完成|项目实施方案"),
         row(
-            "产出指标",
-            "数量指标",
-            "人工造林面积",
-            "年度内完成人工造林面积",
-            "≥1000亩",
-            "项目实施方案",
-            confidence=0.9,
-        ),
-        row(
-            "产出指标",
-            "质量指标",
-            "造林成活率",
-            "当年新造林的成活比例",
-            "≥85%",
-            "造林技术规程",
-            [survival_id, "P9-R99"],
-        ),
-        row(
-            "产出指标",
-            "时效指标",
-            "项目完成时间",
-            "在规定时限内完成造林任务",
-            "2025年6月底前完成",
-            "项目实施方案",
-        ),
-        row(
-            "产出指标",
-            "成本指标",
-            "项目预算控制数",
-            "项目全年支出控制在批复预算以内",
-            cost,
-            "年初预算安排",
+            f"产出指标|成本指标|项目预算控制数|项目全年支出控制在批复预算以内|{cost}|年初预算安排",
             confidence=1.5,
         ),
-        row(
-            "效益指标", "生态效益指标", "新增森林面积", "通过人工造林增加的森林面积", benefit, "项目实施方案"
-        ),
+        row(f"效益指标|生态效益指标|新增森林面积|通过人工造林增加的森林面积|{benefit}|项目实施方案"),
     ]
     if satisfaction:
         rows.append(
-            row(
-                "满意度指标",
-                "服务对象满意度指标",
-                "群众满意度",
-                "通过问卷调查了解群众对造林的满意程度",
-                "≥90%",
-                "问卷调查",
-            )
+            row("满意度指标|服务对象满意度指标|群众满意度|通过问卷调查了解群众对造林的满意程度|≥90%|问卷调查")
         )
     goal = "1.2025年6月底前完成人工造林1000亩，造林成活率≥85%。\n2.增加森林面积，服务对象满意度≥90%。"
     return {"goal": goal, "spending_plan": [40, 100, 100, 100], "rows": rows}
@@ -133,14 +99,8 @@ def test_valid_answer_becomes_an_llm_draft_with_mapped_precedents(fake_openai, s
     fake_openai.responder = replying(lambda sid: answer(sid))
     d = draft_with_llm(REQ, seed_precedents)
     assert d.engine == "llm" and len(fake_openai.requests) == 1
-    assert [r.indicator.value_raw for r in d.rows] == [
-        "≥1000亩",
-        "≥85%",
-        "2025年6月底前完成",
-        "≤80万元",
-        "≥1000亩",
-        "≥90%",
-    ]
+    values = [r.indicator.value_raw for r in d.rows]
+    assert values == ["≥1000亩", "≥85%", "2025年6月底前完成", "≤80万元", "≥1000亩", "≥90%"]
     assert d.rows[0].indicator.value.kind == "quantity" and d.rows[3].indicator.value.normalized == 80
     (prec,) = d.rows[1].precedents  # the made-up id P9-R99 is dropped
     assert (prec.project, prec.location.table, prec.location.row, prec.value_raw) == (FOREST, 8, 3, "≥85%")
@@ -186,6 +146,15 @@ def test_incomplete_answer_falls_back_to_offline_after_two_revisions(fake_openai
     assert "≤80万元" in d.notes[0]
 
 
+def test_a_failed_revision_keeps_a_draft_with_only_warnings(fake_openai, seed_precedents):
+    first = replying(lambda sid: answer(sid, benefit="较上年提高"))
+    fake_openai.responder = lambda body: first(body) if len(fake_openai.requests) == 1 else Reply(status=500)
+    d = draft_with_llm(REQ, seed_precedents)
+    assert d.engine == "llm" and len(fake_openai.requests) == 2
+    assert any("大模型修改时出错" in n and "HTTP 500" in n for n in d.notes)
+    assert [f.severity for f in d.findings if f.evidence == "较上年提高"] == ["warning"]
+
+
 @pytest.mark.parametrize("failure", ["invalid", "500"])
 def test_endpoint_failures_fall_back_with_a_note(fake_openai, seed_precedents, failure):
     if failure == "invalid":
@@ -199,16 +168,18 @@ def test_endpoint_failures_fall_back_with_a_note(fake_openai, seed_precedents, f
 
 
 def test_draft_project_picks_the_llm_engine_and_replays_saved_answers(
-    fake_openai, seed_precedents, monkeypatch
+    fake_openai, seed_precedents, monkeypatch, tmp_path
 ):
+    answers = tmp_path / "answers"  # this test's own answer cache (the shared cache dir holds others')
+    monkeypatch.setattr(
+        AnswerCache, "from_settings", lambda s=None: AnswerCache(answers, get_settings().llm_cache)
+    )
     monkeypatch.setenv("JIXIAO_LLM_CACHE", "on")
     get_settings.cache_clear()
     fake_openai.responder = replying(lambda sid: answer(sid, benefit="较上年提高"), answer)
     first = draft_project(REQ, precedents=seed_precedents)
     assert first.engine == "llm" and len(fake_openai.requests) == 2
-    saved = [
-        json.loads(p.read_text(encoding="utf-8")) for p in (get_settings().cache_dir / "llm").glob("*.json")
-    ]
+    saved = [json.loads(p.read_text(encoding="utf-8")) for p in answers.glob("*.json")]
     assert sorted(r["schema"] for r in saved) == ["DraftOut", "DraftOut"]
     assert all("人工造林1000亩" in r["messages"][0]["content"] for r in saved)  # keys cover the prompt text
 

@@ -16,19 +16,22 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "卢龙县自然资源和规划局2024年部门预算绩效文本（草案）.txt"
 
 
-def shared_cache_path(tmp_path_factory) -> Path:
-    """One embedding cache for the whole session: the seed is embedded once, not per test."""
-    return tmp_path_factory.getbasetemp() / "index-embeddings.sqlite"
+def shared_cache_dir(tmp_path_factory) -> Path:
+    """The session's cache dir (conftest's JIXIAO_CACHE_DIR_OVERRIDE): the seed is embedded once."""
+    return tmp_path_factory.getbasetemp() / "shared-cache"
 
 
-def make_kb(data_dir: Path, cache_path: Path, **kw) -> KnowledgeBase:
-    settings = Settings(data_dir=data_dir, **kw)
-    return KnowledgeBase(settings, embedder=Embedder(settings, cache=EmbeddingCache(cache_path)))
+def make_kb(data_dir: Path, cache_dir: Path, **kw) -> KnowledgeBase:
+    """A KnowledgeBase with explicit settings (module fixtures run before the autouse data dir)
+    and its own cache counters over the shared embedding cache."""
+    settings = Settings(data_dir=data_dir, cache_dir_override=cache_dir, **kw)
+    cache = EmbeddingCache(cache_dir / "embeddings.sqlite")
+    return KnowledgeBase(settings, embedder=Embedder(settings, cache=cache))
 
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory) -> KnowledgeBase:
-    kb = make_kb(tmp_path_factory.mktemp("kb"), shared_cache_path(tmp_path_factory))
+    kb = make_kb(tmp_path_factory.mktemp("kb"), shared_cache_dir(tmp_path_factory))
     report = kb.ingest([SEED])
     assert report.documents == 1 and not report.skipped
     return kb
@@ -36,10 +39,10 @@ def kb(tmp_path_factory) -> KnowledgeBase:
 
 @pytest.fixture
 def fresh_kb(tmp_path, tmp_path_factory) -> KnowledgeBase:
-    return make_kb(tmp_path / "fresh", shared_cache_path(tmp_path_factory))
+    return make_kb(tmp_path / "fresh", shared_cache_dir(tmp_path_factory))
 
 
-def test_domain_words_stay_whole(kb):
+def test_domain_words_stay_whole(kb, tmp_path_factory):
     import jieba
 
     from assistant.retrieval import tokenize
@@ -49,10 +52,8 @@ def test_domain_words_stay_whole(kb):
         assert word in jieba.lcut(f"今年{word}工作"), word
     assert {"不动产登记", "美国白蛾", "造林补贴"} <= set(tokens)
     assert {"不动产", "登记", "白蛾"} <= set(tokens)  # search mode also emits the parts
-    from assistant.settings import get_settings
-
-    # jieba's cache lives in the app's cache dir, not $TMPDIR
-    assert Path(jieba.dt.tmp_dir).resolve().parent == get_settings().cache_dir.resolve().parent
+    # jieba's cache lives in the app's cache dir (here the test session's), not $TMPDIR or .data
+    assert Path(jieba.dt.tmp_dir).resolve().is_relative_to(tmp_path_factory.getbasetemp().resolve())
 
 
 def test_ingest_counts_and_reingest_changes_nothing(kb):
@@ -149,6 +150,11 @@ def test_hit_fields_and_project_lookup(kb):
     assert kb.get_project(hit.doc_id, 99) is None and kb.get_project("missing", 1) is None
     [doc] = kb.documents()
     assert doc.source_file == SEED.name and len(doc.projects) == 18
+    local = kb.settings.data_dir / "docs" / f"{hit.doc_id}.json"
+    assert local.exists()
+    local.unlink()  # the store holds the JSON too: the local copy is rebuilt from it
+    kb.docs._cache.clear()
+    assert kb.get_project(hit.doc_id, 9).name == "美国白蛾防治费用" and local.exists()
 
 
 def test_filters(kb):
@@ -174,7 +180,7 @@ def test_ensure_corpus_indexed(tmp_path, tmp_path_factory):
     corpus.mkdir()
     (corpus / SEED.name).write_bytes(SEED.read_bytes())
     (corpus / "说明.doc").write_bytes(b"not a document")
-    kb = make_kb(tmp_path / "data", shared_cache_path(tmp_path_factory), corpus_dir=corpus)
+    kb = make_kb(tmp_path / "data", shared_cache_dir(tmp_path_factory), corpus_dir=corpus)
     calls = []
     report = ensure_corpus_indexed(progress_callback=lambda *a: calls.append(a), kb=kb)
     assert report.documents == 1 and kb.count() == 142

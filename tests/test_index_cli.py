@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
@@ -16,16 +14,8 @@ SEED = ROOT / "corpus" / "卢龙县自然资源和规划局2024年部门预算�
 runner = CliRunner()
 
 
-@pytest.fixture
-def warm_cache(isolated_settings, tmp_path_factory):
-    """Reuse the session's embedding cache (filled by test_index.py) so the CLI embeds nothing new."""
-    shared = tmp_path_factory.getbasetemp() / "index-embeddings.sqlite"
-    if shared.exists():
-        (isolated_settings / "cache").mkdir(parents=True, exist_ok=True)
-        shutil.copy(shared, isolated_settings / "cache" / "embeddings.sqlite")
-
-
-def test_cli_ingest_and_search_with_network_blocked(warm_cache, no_network):
+def test_cli_ingest_and_search_with_network_blocked(no_network):
+    # conftest shares one embedding cache per session, so the seed is usually embedded already
     result = runner.invoke(app, ["ingest", str(SEED)])
     assert result.exit_code == 0, result.output
     assert "文档 1 份，项目 18 个，指标行 124 行" in result.stdout

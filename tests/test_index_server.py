@@ -15,6 +15,7 @@ import pytest
 
 from assistant.embeddings import Embedder, EmbeddingCache
 from assistant.index import KnowledgeBase
+from assistant.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "卢龙县自然资源和规划局2024年部门预算绩效文本（草案）.txt"
@@ -64,7 +65,7 @@ def chroma_server(tmp_path):
 
 
 def test_same_ingest_and_search_through_a_chroma_server(
-    chroma_server, monkeypatch, isolated_settings, tmp_path_factory, no_network
+    chroma_server, monkeypatch, isolated_settings, tmp_path, no_network
 ):
     from assistant.settings import get_settings
 
@@ -72,7 +73,7 @@ def test_same_ingest_and_search_through_a_chroma_server(
     monkeypatch.setenv("JIXIAO_CHROMA_PORT", str(chroma_server))
     get_settings.cache_clear()
     settings = get_settings()
-    shared = tmp_path_factory.getbasetemp() / "index-embeddings.sqlite"
+    shared = settings.cache_dir / "embeddings.sqlite"  # the session's shared cache (conftest)
     kb = KnowledgeBase(settings, embedder=Embedder(settings, cache=EmbeddingCache(shared)))
     assert "fastapi" in kb.client.get_settings().chroma_api_impl.lower()  # an HTTP client
     assert not settings.chroma_dir.exists()  # nothing stored locally: the server holds the vectors
@@ -83,9 +84,14 @@ def test_same_ingest_and_search_through_a_chroma_server(
     again = kb.ingest([SEED])
     assert again.added == 0 and kb.count() == 142
 
-    # A second client (another staff machine) sees the same store and searches it.
-    other = KnowledgeBase(settings, embedder=Embedder(settings, cache=EmbeddingCache(shared)))
-    assert other.search("造林补贴 提高森林覆盖率", k=3)[0].project == "造林补贴、苗木费"
+    # A second client (another staff machine, its own data dir) sees the same store and documents.
+    other_settings = Settings(data_dir=tmp_path / "machine2", cache_dir_override=settings.cache_dir)
+    assert other_settings.chroma_host == "127.0.0.1"
+    other = KnowledgeBase(other_settings, embedder=Embedder(other_settings, cache=EmbeddingCache(shared)))
+    hit = other.search("造林补贴 提高森林覆盖率", k=3)[0]
+    assert hit.project == "造林补贴、苗木费"
+    assert other.project_for(hit).budget == 700.0  # the parsed document comes from the server
+    assert [d.source_file for d in other.documents()] == [SEED.name]
     rows = other.search("不动产登记 发证数量", k=3, grain="indicator")
     assert rows[0].metadata["level3"] == "登记发证数量"
     conf = other.collection.configuration_json["embedding_function"]

@@ -206,7 +206,7 @@ def test_cache_mode_from_settings(fake_openai, monkeypatch):
     fake_openai.reply_json(GOOD)
     structured_call(build_chat_model(), ASK, Verdict)
     assert structured_call(build_chat_model(), ASK, Verdict).cached
-    assert list((get_settings().cache_dir / "llm").glob("*.json"))
+    assert list((get_settings().llm_cache_dir).glob("*.json"))
 
 
 def test_offline_without_settings():
@@ -253,3 +253,10 @@ def test_fake_server_responder_and_embeddings(fake_openai):
     assert first[0].embedding == pytest.approx(again[0].embedding, abs=1e-6)
     assert first[0].embedding != first[1].embedding
     assert fake_openai.embedding_requests[-1]["input"] == "耕地"
+
+
+@pytest.mark.parametrize("body", ["<html>502 Bad Gateway</html>", '{"choices": "oops"}', '{"id": 1'])
+def test_a_body_that_is_not_an_openai_response_is_an_llm_error(fake_openai, body):
+    fake_openai.queue(Reply(raw_body=body))
+    with pytest.raises(LLMError, match="大模型服务"):
+        structured_call(build_chat_model(), ASK, Verdict, max_retries=0)

@@ -10,6 +10,7 @@ from fake_openai import Reply
 from typer.testing import CliRunner
 
 from assistant.cli import app
+from assistant.llm import AnswerCache
 from assistant.review import Reviewer
 from assistant.review_llm import LLMReviewChecker, build_llm_checker
 from assistant.settings import get_settings
@@ -156,11 +157,15 @@ def test_whole_document_one_call_per_table_and_a_failure_discards_all(fake_opena
 
 
 def test_answers_are_saved_and_replayed_offline(fake_openai, forest, monkeypatch, tmp_path):
+    answers = tmp_path / "answers"  # this test's own answer cache (the shared cache dir holds others')
+    monkeypatch.setattr(
+        AnswerCache, "from_settings", lambda s=None: AnswerCache(answers, get_settings().llm_cache)
+    )
     monkeypatch.setenv("JIXIAO_LLM_CACHE", "on")
     get_settings.cache_clear()
     fake_openai.reply_json({"findings": [STALE]})
     first = review(forest)
-    (saved,) = (get_settings().cache_dir / "llm").glob("*.json")
+    (saved,) = answers.glob("*.json")
     record = json.loads(saved.read_text(encoding="utf-8"))
     assert record["schema"] == "LLMReview" and "项目绩效目标表" in record["messages"][0]["content"]
 
@@ -198,3 +203,47 @@ def test_cli_check_llm(fake_openai, seed_path, monkeypatch):
 def test_build_checker_without_a_knowledge_base(fake_openai):
     checker = build_llm_checker()
     assert checker.kb is None and checker.settings.llm_model == "fake-model"
+
+
+class _KB:
+    """A knowledge base stub: one row from a prior-year document, one from the document under review."""
+
+    def __init__(self, own_doc_id):
+        from assistant.retrieval import Hit
+
+        self.queries = []
+        self.hits = [
+            Hit(
+                id="a",
+                grain="indicator",
+                score=0.9,
+                text="【造林补贴】产出指标/质量指标/成活率；指标值 ≥90%",
+                document="2023年部门预算绩效文本",
+                doc_id="other",
+            ),
+            Hit(
+                id="b",
+                grain="indicator",
+                score=0.8,
+                text="【本文件】自己的行",
+                document="本文件",
+                doc_id=own_doc_id,
+            ),
+        ]
+
+    def search(self, query, k=5, grain="project", **kw):
+        self.queries.append((query, grain))
+        return self.hits
+
+
+def test_knowledge_base_rows_go_into_the_request(fake_openai, forest):
+    from pathlib import Path
+
+    from assistant.records import doc_id_for
+
+    kb = _KB(doc_id_for(Path(forest.source_file).name))
+    fake_openai.reply_json({"findings": []})
+    assert review(forest, kb=kb).notices == []
+    system = fake_openai.last_request["messages"][0]["content"]
+    assert "[K1] 《2023年部门预算绩效文本》【造林补贴】产出指标/质量指标/成活率；指标值 ≥90%" in system
+    assert "自己的行" not in system and kb.queries[0][1] == "indicator" and FOREST in kb.queries[0][0]

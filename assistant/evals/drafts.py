@@ -12,7 +12,16 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..categories import BENEFIT, COST, QUALITY, QUANTITY, SATISFACTION, TIMELINESS, canonical_level1, canonical_level2
+from ..categories import (
+    BENEFIT,
+    COST,
+    QUALITY,
+    QUANTITY,
+    SATISFACTION,
+    TIMELINESS,
+    canonical_level1,
+    canonical_level2,
+)
 from ..embeddings import Embedder, get_embedder
 from ..models import Draft, DraftRequest, Project
 from .qa import Score

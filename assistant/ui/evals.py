@@ -1,131 +1,90 @@
-"""The 评测 page's data: eval runs under evals/runs/<run>/, their scores by suite, and the change
-against the previous run. Tolerant of the scores file's exact shape while the eval runner settles:
-numbers anywhere under a suite are its metrics."""
+"""The 评测 page's data, read through assistant.evals (store: runs, meta and scores; compare: metric
+deltas and cases that flipped) and shaped into tables."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
-from ..settings import PROJECT_ROOT
+from ..evals import store
+from ..evals.cases import SUITE_LABELS
+from ..evals.compare import compare_scores
 
-RUNS_DIR = PROJECT_ROOT / "evals" / "runs"
-SCORE_FILES = ("scores.json", "summary.json", "results.json")
-SKIP_KEYS = {"cases", "results", "answers", "details", "items", "failures"}  # per-case lists, not scores
-
-
-@dataclass
-class Run:
-    name: str
-    path: Path
-    when: datetime
-    scores: dict[str, dict[str, float]] = field(default_factory=dict)  # suite -> metric -> value
-    meta: dict[str, Any] = field(default_factory=dict)
-    problem: str = ""  # why the scores could not be read, in Chinese
+RUNS_DIR = store.RUNS_DIR  # the page reads it at call time, so a test can point it elsewhere
+FLIPS = {"pass_to_fail": "通过→失败", "fail_to_pass": "失败→通过"}
 
 
-def _numbers(value: Any, prefix: str = "") -> dict[str, float]:
-    """Numeric leaves of a JSON value as dotted metric names (bools count as 0/1)."""
-    out: dict[str, float] = {}
-    if isinstance(value, int | float):  # bool is an int
-        out[prefix or "score"] = float(value)
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            if k in SKIP_KEYS:
-                continue
-            out.update(_numbers(v, f"{prefix}.{k}" if prefix else str(k)))
-    return out
+def list_runs(runs_dir: Path | None = None) -> list[dict]:
+    """Runs oldest first: {name, engine, model, created, suites, headline, problem?}."""
+    return store.list_runs(runs_dir or RUNS_DIR)
 
 
-def parse_scores(data: Any) -> tuple[dict[str, dict[str, float]], dict[str, Any]]:
-    """(suite -> metrics, run metadata) from a scores file: {"suites": {...}} or {suite: {...}}."""
-    if not isinstance(data, dict):
-        return {}, {}
-    suites = data.get("suites", data)
-    if isinstance(suites, list):  # [{"suite": "qa", ...}, ...]
-        suites = {
-            str(s.get("suite") or s.get("name") or n): s for n, s in enumerate(suites) if isinstance(s, dict)
-        }
-    meta = (
-        {k: v for k, v in data.items() if k != "suites" and not isinstance(v, dict | list)}
-        if "suites" in data
-        else {}
-    )
-    scores = {}
-    for name, value in suites.items():
-        if name in SKIP_KEYS or not isinstance(value, dict | int | float):
-            continue
-        metrics = _numbers(value)
-        if metrics:
-            scores[str(name)] = metrics
-    return scores, meta
+def run_label(run: dict) -> str:
+    engine = {"offline": "离线", "llm": "大模型"}.get(run.get("engine") or "", run.get("engine") or "")
+    parts = [p for p in (engine, run.get("model"), run.get("created")) if p]
+    return f"{run['name']}（{'，'.join(parts)}）" if parts else run["name"]
 
 
-def _read_run(path: Path) -> Run:
-    run = Run(name=path.name, path=path, when=datetime.fromtimestamp(path.stat().st_mtime))
-    files = [path / n for n in SCORE_FILES if (path / n).is_file()] or sorted(path.glob("*score*.json"))
-    if not files:
-        run.problem = "该次评测没有成绩文件（scores.json）。"
-        return run
-    try:
-        data = json.loads(files[0].read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        run.problem = f"成绩文件「{files[0].name}」无法读取：{e.__class__.__name__}。"
-        return run
-    run.scores, run.meta = parse_scores(data)
-    if not run.scores:
-        run.problem = f"成绩文件「{files[0].name}」中没有分数。"
-    return run
+def suite_label(suite: str) -> str:
+    return SUITE_LABELS.get(suite, suite)
 
 
-def list_runs(root: Path = RUNS_DIR) -> list[Run]:
-    """Run folders, newest last (by name, which the runner makes sortable, then by time)."""
-    if not root.is_dir():
-        return []
-    dirs = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")) and p.name != "tmp"]
-    return sorted((_read_run(p) for p in dirs), key=lambda r: (r.name, r.when))
+def comparison(run: dict, previous: dict | None, runs_dir: Path | None = None) -> dict:
+    """compare_scores(previous, run); with no previous run every metric has only its new value."""
+    root = runs_dir or RUNS_DIR
+    after = store.load_scores(run["name"], root)
+    before = store.load_scores(previous["name"], root) if previous and not previous.get("problem") else {}
+    return compare_scores(before, after)
 
 
-def scores_frame(run: Run) -> pd.DataFrame:
-    rows = [
-        {"评测集": s, "指标": m, "得分": v} for s, metrics in run.scores.items() for m, v in metrics.items()
-    ]
-    return pd.DataFrame(rows, columns=["评测集", "指标", "得分"])
-
-
-def comparison_frame(run: Run, previous: Run | None) -> pd.DataFrame:
-    """This run's scores beside the previous run's, with the change."""
+def summary_frame(cmp: dict) -> pd.DataFrame:
+    """One row per suite: headline score now and before, the change, and how many cases flipped."""
     rows = []
-    for s, metrics in run.scores.items():
-        for m, v in metrics.items():
-            before = previous.scores.get(s, {}).get(m) if previous else None
-            rows.append(
-                {
-                    "评测集": s,
-                    "指标": m,
-                    "本次": v,
-                    "上次": before,
-                    "变化": None if before is None else round(v - before, 4),
-                }
-            )
-    return pd.DataFrame(rows, columns=["评测集", "指标", "本次", "上次", "变化"]).astype(
-        {"上次": "Float64", "变化": "Float64"}
+    for s in cmp["suites"].values():
+        head = next((m for m in s["metrics"] if m["name"] == "score"), {"a": None, "b": None, "delta": None})
+        rows.append(
+            {
+                "评测集": s["label"],
+                "本次得分": head["b"],
+                "上次得分": head["a"],
+                "变化": head["delta"],
+                "通过→失败": len(s["flipped"]["pass_to_fail"]),
+                "失败→通过": len(s["flipped"]["fail_to_pass"]),
+            }
+        )
+    cols = ["评测集", "本次得分", "上次得分", "变化", "通过→失败", "失败→通过"]
+    return pd.DataFrame(rows, columns=cols).astype(
+        {"本次得分": "Float64", "上次得分": "Float64", "变化": "Float64"}
     )
 
 
-def suite_overview(runs: list[Run]) -> pd.DataFrame:
-    """One row per run, one column per suite: the suite's headline score (its 'score' metric, else the
-    mean of its metrics), for a trend chart."""
-    rows = {}
-    for r in runs:
-        row = {}
-        for s, metrics in r.scores.items():
-            head = metrics.get("score", metrics.get("mean"))
-            row[s] = head if head is not None else sum(metrics.values()) / len(metrics)
-        rows[r.name] = row
-    return pd.DataFrame.from_dict(rows, orient="index")
+def metrics_frame(cmp: dict, suite: str) -> pd.DataFrame:
+    rows = [
+        {"指标": m["name"], "本次": m["b"], "上次": m["a"], "变化": m["delta"]}
+        for m in cmp["suites"][suite]["metrics"]
+    ]
+    return pd.DataFrame(rows, columns=["指标", "本次", "上次", "变化"]).astype(
+        {"本次": "Float64", "上次": "Float64", "变化": "Float64"}
+    )
+
+
+def flips_frame(cmp: dict, suite: str) -> pd.DataFrame:
+    rows = [
+        {
+            "变化": FLIPS[kind],
+            "用例": f["id"],
+            "用例文件": f["file"],
+            "本次原因": f["reason_b"],
+            "上次原因": f["reason_a"],
+        }
+        for kind in FLIPS
+        for f in cmp["suites"][suite]["flipped"][kind]
+    ]
+    return pd.DataFrame(rows, columns=["变化", "用例", "用例文件", "本次原因", "上次原因"])
+
+
+def trend_frame(runs: list[dict]) -> pd.DataFrame:
+    """Headline score per run (rows, oldest first) and suite (columns, Chinese labels)."""
+    data = {r["name"]: {suite_label(s): v for s, v in (r.get("headline") or {}).items()} for r in runs}
+    return pd.DataFrame.from_dict(data, orient="index")

@@ -1,35 +1,45 @@
-"""The app's calls into the library with this session's settings: drafting and reviewing."""
+"""The app's calls into the library with this session's settings (its own model endpoint, if any):
+drafting and reviewing."""
 
 from __future__ import annotations
 
 import logging
 
+from ..errors import AssistantError
 from ..models import Document, Draft, DraftRequest
-from ..settings import Settings, get_settings
+from ..settings import Settings
 
 log = logging.getLogger(__name__)
-DRAFT_LLM_NOTE = (
-    "起草暂时只能使用环境变量（JIXIAO_LLM_*）配置的大模型；侧栏设置的服务用于问答和审核，本次用离线引擎起草。"
-)
 
 
 def run_draft(req: DraftRequest, kb, settings: Settings, embedder=None) -> Draft:
-    """Draft a table. Precedents come from the knowledge base; without one, from nothing (the drafter
-    then uses its general templates and says so)."""
-    from ..draft import MemoryPrecedents, draft_project
+    """Draft a table from knowledge-base precedents (none when the store is unavailable: the drafter
+    then uses its general templates and says so). With an endpoint in `settings`, the LLM drafter runs
+    on that endpoint and falls back to the offline one with a note, as `draft_project` does."""
+    from ..draft import KnowledgeBasePrecedents, MemoryPrecedents, draft_offline
 
-    use_llm = settings.llm_enabled and get_settings().llm_enabled
-    if kb is None:
-        d = draft_project(req, precedents=MemoryPrecedents([], embedder=embedder), use_llm=use_llm)
-    else:
-        d = draft_project(req, kb=kb, use_llm=use_llm)
-    if settings.llm_enabled and not use_llm:
-        d.notes.insert(0, DRAFT_LLM_NOTE)
-    return d
+    precedents = KnowledgeBasePrecedents(kb) if kb is not None else MemoryPrecedents([], embedder=embedder)
+    if not settings.llm_enabled:
+        return draft_offline(req, precedents)
+    from ..draft_llm import draft_with_llm
+    from ..llm import build_chat_model
+
+    try:
+        return draft_with_llm(req, precedents, chat_model=build_chat_model(settings))
+    except AssistantError as e:
+        d = draft_offline(req, precedents)
+        d.notes.insert(0, f"大模型起草失败（{e}），已改用离线引擎。")
+        return d
 
 
 def run_review(
-    doc: Document, settings: Settings, *, source_text: str | None = None, embedder=None, use_llm: bool = False
+    doc: Document,
+    settings: Settings,
+    *,
+    source_text: str | None = None,
+    embedder=None,
+    kb=None,
+    use_llm: bool = False,
 ):
     """Rules (plus the embedding-assisted goal map), and the LLM checks when asked for and available."""
     from ..review import NO_LLM_NOTICE, Reviewer
@@ -44,7 +54,7 @@ def run_review(
             except ImportError:
                 notices.append("大模型审核尚未接入，本次仅运行规则检查。")
             else:
-                checker = build_llm_checker(settings)
+                checker = build_llm_checker(settings, kb=kb)
     result = Reviewer(llm=checker, embedder=embedder).review(doc, source_text=source_text)
     result.notices = notices + result.notices
     return result

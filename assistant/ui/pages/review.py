@@ -42,6 +42,7 @@ if result is None or rerun:
                 settings,
                 source_text=opened.source_text,
                 embedder=services.optional(resources.embedder),
+                kb=kb,
                 use_llm=use_llm,
             )
             state.set_review_result(result_key, result)
