@@ -133,3 +133,13 @@ def test_llm_hook_keeps_only_grounded_findings():
     )
     assert r.findings == []
     assert NO_LLM_NOTICE in Reviewer(llm_requested=True, use_embeddings=False).review(doc()).notices
+
+
+def test_policy_may_name_llm_finding_ids(tmp_path):
+    f = tmp_path / "p.yaml"
+    f.write_text("rules:\n  LLM-vague_value: off\n  LLM-cost_mismatch: warning\n", encoding="utf-8")
+    policy = load_policy(f)
+    assert policy.rules["LLM-vague_value"] == "off"
+    f.write_text("rules:\n  LLM-typo: off\n", encoding="utf-8")
+    with pytest.raises(InputError, match="未知的规则编号"):
+        load_policy(f)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -194,7 +194,9 @@ def load_policy(path: str | Path, known: Iterable[str] | None = None) -> Policy:
         loc = ".".join(map(str, err["loc"]))
         raise InputError(f"策略文件「{path}」有误（{loc}）：级别只能是 off、error、warning、info。") from None
     ids = set(known) if known is not None else {r.id for r in default_rules()}
-    unknown = sorted(set(policy.rules) - ids)
+    # LLM findings carry "LLM-<category>" ids; a department may re-level or silence those too
+    llm_ids = {f"LLM-{c}" for c in get_args(Category)}
+    unknown = sorted(set(policy.rules) - ids - llm_ids)
     if unknown:
         raise InputError(
             f"策略文件「{path}」中有未知的规则编号：{'、'.join(unknown)}。可用 assistant check --help 查看说明。"
