@@ -157,7 +157,8 @@ class OfflineDrafter:
         if self.weak or len(grounded) < len(draft.rows) / 2:
             weak = [r.indicator.level3 for r in draft.rows if r not in grounded and r.indicator.level2 != COST]
             draft.notes.append(
-                "往年资料中没有足够相似的项目，以下指标主要依据项目描述和通用要求起草，请重点核对：" + "、".join(weak) + "。"
+                f"往年资料中没有足够相似的项目（{len(grounded)}/{len(draft.rows)} 行有可沿用的往年指标），"
+                "以下指标主要依据项目描述和通用要求起草，请重点核对：" + "、".join(weak) + "。"
             )
         project.spending_plan = spending_plan(desc.deadline_month, bool(_RECURRING.search(req.name)) and not desc.deadline_month)
         project.goal = _goal_text(req, draft.rows)
@@ -171,7 +172,7 @@ class OfflineDrafter:
         if slot.level2 == QUANTITY:
             rows = [
                 DraftRow(
-                    indicator=make_indicator(OUTPUT, QUANTITY, q.level3, f"年度内完成{q.text}", q.value, "项目实施方案及年度工作计划"),
+                    indicator=make_indicator(OUTPUT, QUANTITY, q.level3, q.description, q.value, "项目实施方案及年度工作计划"),
                     precedents=prec, confidence=0.9, note="取自项目描述中的数量",
                 )
                 for q in desc.quantities[:3]
@@ -271,28 +272,36 @@ def draft_offline(req: DraftRequest, precedents: PrecedentSource) -> Draft:
     return self_review(OfflineDrafter(precedents).draft(req))
 
 
-def draft_project(req: DraftRequest, *, kb=None, precedents: PrecedentSource | None = None, use_llm: bool | None = None) -> Draft:
-    """The one entry point for the CLI and the app: the LLM engine when configured (falling back to
-    the offline engine with a note on failure), else the offline engine."""
+def draft_project(
+    req: DraftRequest,
+    *,
+    kb=None,
+    precedents: PrecedentSource | None = None,
+    use_llm: bool | None = None,
+    settings=None,
+) -> Draft:
+    """The one entry point for the CLI and the app: the LLM engine when an endpoint is configured in
+    `settings` (falling back to the offline engine with a note on failure), else the offline engine."""
+    from .errors import AssistantError
     from .settings import get_settings
 
+    settings = settings or get_settings()
     if precedents is None:
         if kb is None:
             from .index import KnowledgeBase, ensure_corpus_indexed
 
-            kb = KnowledgeBase()
+            kb = KnowledgeBase(settings)
             ensure_corpus_indexed(kb=kb)
         precedents = KnowledgeBasePrecedents(kb)
-    settings = get_settings()
     if use_llm is None:
         use_llm = settings.llm_enabled
     if use_llm and settings.llm_enabled:
         from .draft_llm import draft_with_llm
-        from .errors import LLMError
+        from .llm import build_chat_model
 
         try:
-            return draft_with_llm(req, precedents)
-        except LLMError as e:
+            return draft_with_llm(req, precedents, chat_model=build_chat_model(settings))
+        except AssistantError as e:
             d = draft_offline(req, precedents)
             d.notes.insert(0, f"大模型起草失败（{e}），已改用离线引擎。")
             return d

@@ -44,6 +44,10 @@ class Quantity:
         return f"≥{_fmt(self.number)}{self.unit}"
 
     @property
+    def description(self) -> str:
+        return f"年度内完成{self.label or '任务'}{_fmt(self.number)}{self.unit}"
+
+    @property
     def level3(self) -> str:
         noun = _NOUN_FOR_UNIT.get(self.unit, "数量")
         label = self.label or "任务"

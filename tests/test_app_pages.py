@@ -512,3 +512,4 @@ def test_evals_page_compares_with_the_previous_run(app, tmp_path, monkeypatch):
     assert flips.iloc[0]["用例"] == "qa-8" and flips.iloc[0]["变化"] == "失败→通过"
     app.selectbox(key="evals_run").set_value("run-a").run()
     assert "没有更早的运行可对比" in " ".join(h.value for h in app.subheader)
+    assert list(app.dataframe[0].value.columns) == ["评测集", "本次得分"]

@@ -110,3 +110,15 @@ def test_cli_draft_writes_docx(tmp_path):
 def test_cli_draft_rejects_bad_budget():
     r = CliRunner().invoke(app, ["draft", "--name", "x", "--budget", "-1"])
     assert r.exit_code != 0 and "预算数必须大于0" in r.output
+
+
+def test_cli_draft_xlsx_opens_on_the_table(tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "draft.xlsx"
+    r = CliRunner().invoke(app, ["draft", "--name", "义务植树", "--budget", "3", "--purpose", "义务植树4000株", "--format", "xlsx", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    wb = load_workbook(out)
+    assert len(wb.sheetnames) == 1 and "义务植树" in wb.sheetnames[0]
+    cells = [c for row in wb.active.iter_rows(values_only=True) for c in row if c]
+    assert "≥4000株" in cells and "年度内完成义务植树4000株" in cells

@@ -121,12 +121,14 @@ def test_review_draft_and_chat_in_a_browser(server, tmp_path):
             page.set_default_timeout(30_000)
             page.goto(url)
             # First start ingests corpus/ and then shows the first page (起草).
-            expect(page.get_by_role("heading", name="起草绩效目标表")).to_be_visible(timeout=45_000)
+            expect(page.get_by_role("heading", name="起草绩效目标表", exact=True)).to_be_visible(
+                timeout=45_000
+            )
             expect(page.get_by_text("1 份文档 · 18 个项目")).to_be_visible()
 
             # 审核: upload the seed; the redacted project is flagged.
             _nav(page, "审核")
-            expect(page.get_by_role("heading", name="审核绩效文本")).to_be_visible()
+            expect(page.get_by_role("heading", name="审核绩效文本", exact=True)).to_be_visible()
             page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(SEED))
             flagged = page.get_by_text(
                 "项目“冀财建【2023】182号资金”的资金用途、绩效目标和指标以占位符代替", exact=False
@@ -176,12 +178,12 @@ def test_review_draft_and_chat_in_a_browser(server, tmp_path):
 
             # 知识库 and 评测: they render.
             _nav(page, "知识库")
-            expect(page.get_by_role("heading", name="知识库")).to_be_visible()
+            expect(page.get_by_role("heading", name="知识库", exact=True)).to_be_visible()
             expect(page.locator('[data-testid="stMetricValue"]', has_text="124")).to_be_visible()
             _idle(page)
             page.screenshot(path=str(ARTIFACTS / "corpus.png"), full_page=False)
             _nav(page, "评测")
-            expect(page.get_by_role("heading", name="评测")).to_be_visible()
+            expect(page.get_by_role("heading", name="评测", exact=True)).to_be_visible()
             _idle(page)
             page.screenshot(path=str(ARTIFACTS / "evals.png"), full_page=False)
         finally:

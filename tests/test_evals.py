@@ -32,7 +32,7 @@ def runs(tmp_path_factory) -> Path:
 
 def test_offline_qa_run_is_rescored_exactly(runs):
     out = cli("run", "--engine", "offline", "--name", "t1", "--suite", "qa", "--runs-dir", str(runs)).output
-    assert "问答（qa）：通过" in out
+    assert "问答（qa）：得分" in out
     run = runs / "t1"
     assert {p.name for p in run.iterdir()} >= {
         "meta.json",

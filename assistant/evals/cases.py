@@ -39,7 +39,13 @@ from .qa import QASuite
 CASES_DIR = PROJECT_ROOT / "evals" / "cases"
 SUITES = ("review", "draft", "qa", "retrieval")
 SUITE_LABELS = {"review": "审核", "draft": "起草", "qa": "问答", "retrieval": "检索"}
-_PREFIXES = (("review", "review"), ("drafts", "draft"), ("draft", "draft"), ("qa", "qa"), ("retrieval", "retrieval"))
+_PREFIXES = (
+    ("review", "review"),
+    ("drafts", "draft"),
+    ("draft", "draft"),
+    ("qa", "qa"),
+    ("retrieval", "retrieval"),
+)
 ANY = "*"
 
 
@@ -192,7 +198,9 @@ def load_case_file(path: str | Path, root: Path = PROJECT_ROOT) -> CaseFile:
     except FileNotFoundError:
         raise InputError(f"找不到评测用例文件「{rel}」。") from None
     except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"无法读取评测用例文件「{rel}」：{e.__class__.__name__}。请保存为 UTF-8 编码的 YAML。") from None
+        raise InputError(
+            f"无法读取评测用例文件「{rel}」：{e.__class__.__name__}。请保存为 UTF-8 编码的 YAML。"
+        ) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as e:

@@ -46,8 +46,12 @@ RUNS_HELP = "运行结果所在文件夹（缺省 evals/runs）"
 
 @eval_app.command("run")
 def run_cmd(
-    suite: list[SuiteName] = typer.Option([SuiteName.all], "--suite", "-s", help="评测集，可重复：review/draft/qa/retrieval/all"),
-    engine: Engine = typer.Option(Engine.offline, "--engine", "-e", help="offline 离线引擎；llm 使用已配置的大模型服务"),
+    suite: list[SuiteName] = typer.Option(
+        [SuiteName.all], "--suite", "-s", help="评测集，可重复：review/draft/qa/retrieval/all"
+    ),
+    engine: Engine = typer.Option(
+        Engine.offline, "--engine", "-e", help="offline 离线引擎；llm 使用已配置的大模型服务"
+    ),
     name: str | None = typer.Option(None, "--name", "-n", help="运行名称（缺省：日期-时间-引擎）"),
     case: list[str] = typer.Option([], "--case", help="只运行这些用例 id，可重复"),
     policy: Path | None = typer.Option(None, "--policy", help="审核策略文件（YAML），评测规则调整的效果"),
@@ -64,7 +68,11 @@ def run_cmd(
     from .scoring import summary_lines
     from .store import read_json
 
-    suites = list(SUITES) if any(s == SuiteName.all for s in suite) else list(dict.fromkeys(s.value for s in suite))
+    suites = (
+        list(SUITES)
+        if any(s == SuiteName.all for s in suite)
+        else list(dict.fromkeys(s.value for s in suite))
+    )
     try:
         with Progress(console=Console(stderr=True), transient=True) as bar:
             tasks: dict[str, int] = {}
@@ -74,8 +82,17 @@ def run_cmd(
                     tasks[name] = bar.add_task(name, total=total)
                 bar.update(tasks[name], completed=done, description=f"评测 {name}")
 
-            run = run_eval(suites, engine.value, name, runs_dir=runs_dir, cases_dir=cases_dir, only=case or None,
-                           policy=policy, overwrite=overwrite, progress=step)
+            run = run_eval(
+                suites,
+                engine.value,
+                name,
+                runs_dir=runs_dir,
+                cases_dir=cases_dir,
+                only=case or None,
+                policy=policy,
+                overwrite=overwrite,
+                progress=step,
+            )
         scores = read_json(run / "scores.json")
     except AssistantError as e:
         _fail(e)
@@ -86,8 +103,12 @@ def run_cmd(
 @eval_app.command("score")
 def score_cmd(
     run: str = typer.Argument(..., help="运行名称，如 baseline"),
-    check: bool = typer.Option(False, "--check", help="只核对：重新评分的结果与保存的 scores.json 不一致时退出码为 1，不写文件"),
-    judge: list[str] = typer.Option([], "--judge", help="另外运行的大模型评审评分器（需配置大模型服务），如 draft_readability"),
+    check: bool = typer.Option(
+        False, "--check", help="只核对：重新评分的结果与保存的 scores.json 不一致时退出码为 1，不写文件"
+    ),
+    judge: list[str] = typer.Option(
+        [], "--judge", help="另外运行的大模型评审评分器（需配置大模型服务），如 draft_readability"
+    ),
     format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式"),
     runs_dir: Path | None = typer.Option(None, "--runs-dir", help=RUNS_HELP),
     cases_dir: Path | None = typer.Option(None, "--cases-dir", help="用例文件夹（缺省 evals/cases）"),
@@ -107,14 +128,23 @@ def score_cmd(
     for n in outcome.notices:
         typer.echo(f"提示：{n}", err=True)
     if format == OutFormat.json:
-        typer.echo(json.dumps({"scores": outcome.scores, "judges": judged, "differences": outcome.differences}, ensure_ascii=False, indent=1))
+        typer.echo(
+            json.dumps(
+                {"scores": outcome.scores, "judges": judged, "differences": outcome.differences},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
     else:
         typer.echo("\n".join(summary_lines(outcome.scores)))
         for name, j in (judged or {}).items():
             typer.echo(f"大模型评审 {name}（{j['model']}）：平均 {j['score']:.3f}，{len(j['cases'])}条")
     if check:
         if outcome.differences:
-            typer.echo("与保存的 scores.json 不一致：\n" + "\n".join("  " + d for d in outcome.differences[:50]), err=True)
+            typer.echo(
+                "与保存的 scores.json 不一致：\n" + "\n".join("  " + d for d in outcome.differences[:50]),
+                err=True,
+            )
             raise typer.Exit(1)
         typer.echo("与保存的 scores.json 一致。", err=True)
 

@@ -44,7 +44,9 @@ def compare_scores(a: dict, b: dict) -> dict:
             x, y = ca[cid], cb[cid]
             if x["passed"] != y["passed"]:
                 kind = "pass_to_fail" if x["passed"] else "fail_to_pass"
-                flips[kind].append({"id": cid, "file": y.get("file", ""), "reason_a": x["reason"], "reason_b": y["reason"]})
+                flips[kind].append(
+                    {"id": cid, "file": y.get("file", ""), "reason_a": x["reason"], "reason_b": y["reason"]}
+                )
         ma, mb = flat_metrics(sa), flat_metrics(sb)
         metrics = []
         for name in sorted(set(ma) | set(mb)):
@@ -81,7 +83,7 @@ def flipped_ids(comparison: dict, suite: str | None = None) -> dict[str, list[st
 def compare_text(comparison: dict, changed_only: bool = True) -> str:
     """Terminal text: per suite the flips with both reasons, then the metrics that moved."""
     lines = [f"对比：{comparison.get('a', 'A')} → {comparison.get('b', 'B')}"]
-    for suite, s in comparison["suites"].items():
+    for s in comparison["suites"].values():
         lines.append(f"\n【{s['label']}】")
         for kind, title in (("pass_to_fail", "通过→失败"), ("fail_to_pass", "失败→通过")):
             for f in s["flipped"][kind]:

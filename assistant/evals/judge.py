@@ -29,16 +29,22 @@ def judge_draft_readability(draft: Draft, chat=None) -> Score:
     chat = chat if chat is not None else build_chat_model()
     if chat is None:
         raise LLMError("大模型评审需要先配置 JIXIAO_LLM_BASE_URL 与 JIXIAO_LLM_MODEL。")
-    res = structured_call(chat, [("user", prompt("judge_draft", table=draft_markdown(draft)))], ReadabilityVerdict)
+    res = structured_call(
+        chat, [("user", prompt("judge_draft", table=draft_markdown(draft)))], ReadabilityVerdict
+    )
     v = res.parsed
     passed = v.score >= 4
-    return Score(passed=passed, score=round((v.score - 1) / 4, 4), reason="" if passed else "；".join(v.problems))
+    return Score(
+        passed=passed, score=round((v.score - 1) / 4, 4), reason="" if passed else "；".join(v.problems)
+    )
 
 
 JUDGES = {"draft_readability": ("draft", judge_draft_readability, "judge_draft")}
 
 
-def run_judges(name: str, judges: list[str], runs_dir: str | Path | None = None, only: list[str] | None = None) -> dict:
+def run_judges(
+    name: str, judges: list[str], runs_dir: str | Path | None = None, only: list[str] | None = None
+) -> dict:
     """Run the named judges over the run's saved answers; writes and returns judges.json's content."""
     from ..llm import prompt_hash
     from ..settings import get_settings
@@ -50,7 +56,9 @@ def run_judges(name: str, judges: list[str], runs_dir: str | Path | None = None,
     for judge in judges:
         info = scorer(judge)
         if not info.llm or judge not in JUDGES:
-            raise InputError(f"「{judge}」不是大模型评审评分器；确定性评分器由 assistant eval score 自动运行。")
+            raise InputError(
+                f"「{judge}」不是大模型评审评分器；确定性评分器由 assistant eval score 自动运行。"
+            )
         suite, fn, prompt_name = JUDGES[judge]
         cases = []
         for cid, rec in sorted(answers.get(suite, {}).items()):
@@ -60,7 +68,9 @@ def run_judges(name: str, judges: list[str], runs_dir: str | Path | None = None,
                 s = fn(Draft.model_validate(rec["draft"]))
                 cases.append({"id": cid, "passed": s.passed, "score": s.score, "reason": s.reason})
             except LLMError as e:
-                cases.append({"id": cid, "passed": False, "score": 0.0, "reason": f"评审出错：{e}", "error": True})
+                cases.append(
+                    {"id": cid, "passed": False, "score": 0.0, "reason": f"评审出错：{e}", "error": True}
+                )
         done = [c["score"] for c in cases if not c.get("error")]
         out[judge] = {
             "suite": suite,

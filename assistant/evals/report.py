@@ -12,9 +12,27 @@ from .cases import SUITE_LABELS
 
 SUITE_METRICS = {
     "review": [("precision", "精确率"), ("recall", "召回率"), ("f1", "F1"), ("pass_rate", "用例通过率")],
-    "qa": [("correct", "答案正确率"), ("citations", "引用正确率"), ("not_found_accuracy", "未找到判断正确率"), ("pass_rate", "用例通过率")],
-    "draft": [("structure", "结构完整"), ("quantified", "量化率"), ("cost", "成本与预算一致"), ("review", "自查无错误"), ("coverage", "覆盖参考指标"), ("pass_rate", "用例通过率")],
-    "retrieval": [("recall_at_1", "recall@1"), ("recall_at_3", "recall@3"), ("recall_at_5", "recall@5"), ("mrr", "MRR"), ("pass_rate", "用例通过率")],
+    "qa": [
+        ("correct", "答案正确率"),
+        ("citations", "引用正确率"),
+        ("not_found_accuracy", "未找到判断正确率"),
+        ("pass_rate", "用例通过率"),
+    ],
+    "draft": [
+        ("structure", "结构完整"),
+        ("quantified", "量化率"),
+        ("cost", "成本与预算一致"),
+        ("review", "自查无错误"),
+        ("coverage", "覆盖参考指标"),
+        ("pass_rate", "用例通过率"),
+    ],
+    "retrieval": [
+        ("recall_at_1", "recall@1"),
+        ("recall_at_3", "recall@3"),
+        ("recall_at_5", "recall@5"),
+        ("mrr", "MRR"),
+        ("pass_rate", "用例通过率"),
+    ],
 }
 
 
@@ -41,11 +59,24 @@ def _fmt(v) -> str:
 def run_blocks(meta: dict, scores: dict) -> list[Block]:
     b: list[Block] = [("h", 1, f"评测报告：{meta.get('name', '')}")]
     model = f"，模型 {meta['model']}" if meta.get("model") else ""
-    b.append(("p", 0, f"引擎：{meta.get('engine')}{model}；时间：{meta.get('created')}；代码版本：{meta.get('git_commit') or '—'}"))
+    b.append(
+        (
+            "p",
+            0,
+            f"引擎：{meta.get('engine')}{model}；时间：{meta.get('created')}；代码版本：{meta.get('git_commit') or '—'}",
+        )
+    )
     if meta.get("prompts"):
         b.append(("p", 0, "提示词版本：" + "，".join(f"{k}={v}" for k, v in sorted(meta["prompts"].items()))))
     suites = scores.get("suites", {})
-    rows = [[f"{SUITE_LABELS.get(s, s)}（{s}）", v.get("score", 0.0), f"{v.get('cases_passed', 0)}/{v.get('cases_total', 0)}"] for s, v in suites.items()]
+    rows = [
+        [
+            f"{SUITE_LABELS.get(s, s)}（{s}）",
+            v.get("score", 0.0),
+            f"{v.get('cases_passed', 0)}/{v.get('cases_total', 0)}",
+        ]
+        for s, v in suites.items()
+    ]
     b += [("h", 2, "总览"), ("t", 0, Table(["评测集", "得分", "通过用例"], rows, {1}))]
     for suite, s in suites.items():
         b.append(("h", 2, f"{SUITE_LABELS.get(suite, suite)}（{suite}）"))
@@ -56,15 +87,36 @@ def run_blocks(meta: dict, scores: dict) -> list[Block]:
                 [CATEGORY_LABELS.get(c, c), n["tp"], n["fp"], n["fn"], n["precision"], n["recall"], n["f1"]]
                 for c, n in s.get("by_category", {}).items()
             ]
-            b += [("h", 3, "按问题类别"), ("t", 0, Table(["类别", "命中", "误报", "漏报", "精确率", "召回率", "F1"], cats, {4, 5, 6}))]
-            docs = [[d, n["tp"], n["fp"], n["fn"], n["precision"], n["recall"], n["f1"]] for d, n in s.get("by_document", {}).items()]
-            b += [("h", 3, "按文档"), ("t", 0, Table(["用例文件", "命中", "误报", "漏报", "精确率", "召回率", "F1"], docs, {4, 5, 6}))]
+            b += [
+                ("h", 3, "按问题类别"),
+                ("t", 0, Table(["类别", "命中", "误报", "漏报", "精确率", "召回率", "F1"], cats, {4, 5, 6})),
+            ]
+            docs = [
+                [d, n["tp"], n["fp"], n["fn"], n["precision"], n["recall"], n["f1"]]
+                for d, n in s.get("by_document", {}).items()
+            ]
+            b += [
+                ("h", 3, "按文档"),
+                (
+                    "t",
+                    0,
+                    Table(["用例文件", "命中", "误报", "漏报", "精确率", "召回率", "F1"], docs, {4, 5, 6}),
+                ),
+            ]
         elif s.get("by_document"):
             docs = [[d, n["cases"], n["pass_rate"]] for d, n in s["by_document"].items()]
             b += [("h", 3, "按用例文件"), ("t", 0, Table(["用例文件", "用例数", "通过率"], docs, {2}))]
-        failed = [[c["id"], c.get("file", ""), c["score"], c["reason"] or "—"] for c in s.get("cases", []) if not c["passed"]]
+        failed = [
+            [c["id"], c.get("file", ""), c["score"], c["reason"] or "—"]
+            for c in s.get("cases", [])
+            if not c["passed"]
+        ]
         b.append(("h", 3, f"未通过的用例（{len(failed)}）"))
-        b.append(("t", 0, Table(["用例", "文件", "得分", "原因"], failed, {2})) if failed else ("p", 0, "全部通过。"))
+        b.append(
+            ("t", 0, Table(["用例", "文件", "得分", "原因"], failed, {2}))
+            if failed
+            else ("p", 0, "全部通过。")
+        )
     return b
 
 
@@ -78,10 +130,18 @@ def compare_blocks(comparison: dict) -> list[Block]:
             rows = [[f["id"], f["file"], f["reason_a"] or "—", f["reason_b"] or "—"] for f in flips]
             b.append(("t", 0, Table(["用例", "文件", "之前", "之后"], rows)) if rows else ("p", 0, "无。"))
         if s["added"] or s["removed"]:
-            b.append(("p", 0, f"新增用例：{'、'.join(s['added']) or '无'}；删除用例：{'、'.join(s['removed']) or '无'}。"))
+            b.append(
+                (
+                    "p",
+                    0,
+                    f"新增用例：{'、'.join(s['added']) or '无'}；删除用例：{'、'.join(s['removed']) or '无'}。",
+                )
+            )
         moved = [[m["name"], m["a"], m["b"], m["delta"]] for m in s["metrics"] if m["delta"] != 0]
         b.append(("h", 3, "指标变化"))
-        b.append(("t", 0, Table(["指标", "之前", "之后", "变化"], moved)) if moved else ("p", 0, "指标没有变化。"))
+        b.append(
+            ("t", 0, Table(["指标", "之前", "之后", "变化"], moved)) if moved else ("p", 0, "指标没有变化。")
+        )
     return b
 
 
@@ -120,8 +180,10 @@ def _html_cell(v, bar: bool) -> str:
 
 
 def to_html(blocks: list[Block], title: str) -> str:
-    out = [f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>',
-           f"<style>{_CSS}</style></head><body>"]
+    out = [
+        f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>',
+        f"<style>{_CSS}</style></head><body>",
+    ]
     for kind, level, body in blocks:
         if kind == "h":
             out.append(f"<h{level}>{html.escape(str(body))}</h{level}>")
@@ -130,7 +192,10 @@ def to_html(blocks: list[Block], title: str) -> str:
         else:
             t: Table = body  # type: ignore[assignment]
             out.append("<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in t.headers) + "</tr>")
-            out += ["<tr>" + "".join(_html_cell(v, i in t.bars) for i, v in enumerate(row)) + "</tr>" for row in t.rows]
+            out += [
+                "<tr>" + "".join(_html_cell(v, i in t.bars) for i, v in enumerate(row)) + "</tr>"
+                for row in t.rows
+            ]
             out.append("</table>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"
@@ -149,5 +214,7 @@ def write_compare_report(folder: Path, comparison: dict) -> tuple[Path, Path]:
     blocks = compare_blocks(comparison)
     md, page = folder / "compare.md", folder / "compare.html"
     md.write_text(to_markdown(blocks), encoding="utf-8")
-    page.write_text(to_html(blocks, f"评测对比：{comparison.get('a')} → {comparison.get('b')}"), encoding="utf-8")
+    page.write_text(
+        to_html(blocks, f"评测对比：{comparison.get('a')} → {comparison.get('b')}"), encoding="utf-8"
+    )
     return md, page

@@ -65,8 +65,8 @@ def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
-def _label(indicator: str | None, category: str, evidence: str = "") -> str:
-    where = f"「{indicator}」" if indicator else "项目整体"
+def _label(indicator: str | None, category: str, evidence: str = "", document: bool = False) -> str:
+    where = f"「{indicator}」" if indicator else "文档整体" if document else "项目整体"
     quote = f"（{evidence}）" if evidence else ""
     return f"{where}{CATEGORY_LABELS.get(category, category)}{quote}"
 
@@ -75,6 +75,7 @@ def score_review_case(case: ReviewCase, findings: list[Finding]) -> dict:
     """pass (no miss, no false alarm), score (F1), reason naming what was missed or wrongly flagged,
     and the per-category counts the suite aggregates."""
     m = match_findings(case, findings)
+    doc = case.project is None
     counts: dict[str, dict[str, int]] = {}
     for kind, items in (("tp", [f for _, f in m.tp]), ("fp", m.fp)):
         for f in items:
@@ -83,14 +84,20 @@ def score_review_case(case: ReviewCase, findings: list[Finding]) -> dict:
         counts.setdefault(e.category, {"tp": 0, "fp": 0, "fn": 0})["fn"] += 1
     problems = []
     if m.fn:
-        problems.append("漏报：" + "；".join(_label(e.indicator, e.category, e.evidence) for e in m.fn))
+        problems.append("漏报：" + "；".join(_label(e.indicator, e.category, e.evidence, doc) for e in m.fn))
     wrong = [f for f in m.fp if not any(f is v for _, v in m.violations)]
     if m.violations:
         problems.append(
-            "不应标记：" + "；".join(f"{_label(f.indicator, f.category, f.evidence)}——{r.note}" for r, f in m.violations)
+            "不应标记："
+            + "；".join(
+                f"{_label(f.indicator, f.category, f.evidence, doc)}——{r.note}" for r, f in m.violations
+            )
         )
     if wrong:
-        problems.append("误报：" + "；".join(f"{_label(f.indicator, f.category, f.evidence)}[{f.rule_id}]" for f in wrong))
+        problems.append(
+            "误报："
+            + "；".join(f"{_label(f.indicator, f.category, f.evidence, doc)}[{f.rule_id}]" for f in wrong)
+        )
     stats = prf(len(m.tp), len(m.fp), len(m.fn))
     return {
         "id": case.id,

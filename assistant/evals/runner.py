@@ -8,7 +8,6 @@ Engines: offline (rules, retrieval, the offline drafter and chat; the bundled em
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
 import time
 from collections.abc import Callable
@@ -18,7 +17,8 @@ from pathlib import Path
 from ..errors import AssistantError, InputError
 from ..settings import PROJECT_ROOT, get_settings
 from . import store
-from .cases import SUITES, CaseFile, file_hash, load_cases, resolve
+from .cases import SUITES, CaseFile, load_cases, resolve
+from .meta import build_meta, corpus_files
 
 Progress = Callable[[str, int, int], None]  # suite, done, total
 
@@ -55,10 +55,14 @@ def answer_review(files: list[CaseFile], engine: str, root: Path, only, policy, 
         if checker is None:
             result = review_document(doc, policy, source_text=source)
         else:
-            result = Reviewer(llm=checker, policy=policy, use_embeddings=False).review(doc, source_text=source)
+            result = Reviewer(llm=checker, policy=policy, use_embeddings=False).review(
+                doc, source_text=source
+            )
         for case in cases:
             found = [f.model_dump(mode="json") for f in result.findings if f.project == case.project]
-            out.append({"id": case.id, "document": cf.data.document, "project": case.project, "findings": found})
+            out.append(
+                {"id": case.id, "document": cf.data.document, "project": case.project, "findings": found}
+            )
             step()
     return out
 
@@ -77,7 +81,11 @@ def answer_qa(files: list[CaseFile], engine: str, root: Path, only, step) -> lis
         for case in cases:
             rec = {"id": case.id, "document": cf.data.document, "question": case.question}
             try:
-                answer = ask_offline(doc, case.question) if engine == "offline" else ask(doc, case.question, use_llm=True)
+                answer = (
+                    ask_offline(doc, case.question)
+                    if engine == "offline"
+                    else ask(doc, case.question, use_llm=True)
+                )
                 rec["answer"] = answer.model_dump(mode="json")
             except AssistantError as e:
                 rec["error"] = str(e)
@@ -90,17 +98,27 @@ def answer_draft(files: list[CaseFile], engine: str, root: Path, only, step) -> 
     from ..draft import MemoryPrecedents, draft_offline, draft_project
     from ..readers import read_document
 
-    corpus = [read_document(p) for p in sorted((root / "corpus").glob("*")) if p.is_file()]
+    corpus = [read_document(p) for p in corpus_files(root)]
     out = []
     for cf in files:
         for case in _selected(cf, only):
             leave_out = None
             if case.reference is not None:
-                leave_out = read_document(resolve(case.reference.document, root)).projects[case.reference.table - 1].name
-            src = MemoryPrecedents(corpus, exclude=(lambda p, n=leave_out: p.name == n) if leave_out else None)
+                leave_out = (
+                    read_document(resolve(case.reference.document, root))
+                    .projects[case.reference.table - 1]
+                    .name
+                )
+            src = MemoryPrecedents(
+                corpus, exclude=(lambda p, n=leave_out: p.name == n) if leave_out else None
+            )
             rec = {"id": case.id, "request": case.request().model_dump(mode="json"), "left_out": leave_out}
             try:
-                d = draft_offline(case.request(), src) if engine == "offline" else draft_project(case.request(), precedents=src, use_llm=True)
+                d = (
+                    draft_offline(case.request(), src)
+                    if engine == "offline"
+                    else draft_project(case.request(), precedents=src, use_llm=True)
+                )
                 rec["draft"] = d.model_dump(mode="json")
             except AssistantError as e:
                 rec["error"] = str(e)
@@ -117,65 +135,35 @@ def answer_retrieval(files: list[CaseFile], engine: str, root: Path, only, step)
     base = get_settings()
     out = []
     with tempfile.TemporaryDirectory(prefix="jixiao-eval-", ignore_cleanup_errors=True) as tmp:
-        settings = base.model_copy(update={"data_dir": Path(tmp), "chroma_host": "", "cache_dir_override": base.cache_dir})
+        settings = base.model_copy(
+            update={"data_dir": Path(tmp), "chroma_host": "", "cache_dir_override": base.cache_dir}
+        )
         kb = KnowledgeBase(settings)
         kb.ingest([root / "corpus"])
         for cf in files:
             for case in _selected(cf, only):
                 hits = kb.search(case.query, k=10, grain=case.grain, filters=case.filters or None)
                 rows = [
-                    {"project": h.project, "level3": h.metadata.get("level3"), "document": h.document, "score": round(h.score, 4)}
+                    {
+                        "project": h.project,
+                        "level3": h.metadata.get("level3"),
+                        "document": h.document,
+                        "score": round(h.score, 4),
+                    }
                     for h in hits
                 ]
-                out.append({"id": case.id, "query": case.query, "grain": case.grain, "mode": settings.retrieval_mode, "hits": rows})
+                out.append(
+                    {
+                        "id": case.id,
+                        "query": case.query,
+                        "grain": case.grain,
+                        "mode": settings.retrieval_mode,
+                        "hits": rows,
+                    }
+                )
                 step()
         del kb
     return out
-
-
-# --- metadata -----------------------------------------------------------------------------------------
-def prompt_hashes() -> dict[str, str]:
-    from ..llm import PROMPTS_DIR, prompt_hash
-
-    return {p.stem: prompt_hash(p.stem) for p in sorted(PROMPTS_DIR.glob("*.md")) if p.stem != "README"}
-
-
-def _git_commit(root: Path) -> str | None:
-    try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None
-
-
-def build_meta(name: str, engine: str, suites: list[str], cases: dict[str, list[CaseFile]], root: Path, policy_path) -> dict:
-    s = get_settings()
-    docs = sorted({cf.data.document for cf in cases.get("review", []) + cases.get("qa", [])})
-    docs += sorted({c.reference.document for cf in cases.get("draft", []) for c in cf.cases if c.reference})
-    corpus = sorted(p for p in (root / "corpus").glob("*") if p.is_file())
-    from ..embeddings import Embedder
-
-    return {
-        "name": name,
-        "engine": engine,
-        "model": s.llm_model if engine == "llm" else None,
-        "llm_base_url": s.llm_base_url if engine == "llm" else None,
-        "created": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "suites": suites,
-        "prompts": prompt_hashes(),
-        "settings": {
-            "retrieval_mode": s.retrieval_mode,
-            "embedder": Embedder(s).name,
-            "llm_temperature": s.llm_temperature,
-            "llm_structured_method": s.llm_structured_method,
-            "llm_cache": s.llm_cache,
-            "policy": str(policy_path) if policy_path else None,
-        },
-        "case_files": {cf.rel: cf.sha for files in cases.values() for cf in files},
-        "documents": {d: file_hash(resolve(d, root)) for d in dict.fromkeys(docs) if resolve(d, root).is_file()},
-        "corpus": {p.name: file_hash(p) for p in corpus},
-        "git_commit": _git_commit(root),
-    }
 
 
 # --- the run -------------------------------------------------------------------------------------------
@@ -195,7 +183,9 @@ def run_eval(
     """Answer, save, score and report; returns the run folder."""
     suites = list(suites or SUITES)
     if engine == "llm" and not get_settings().llm_enabled:
-        raise AssistantError("用大模型引擎评测需要先配置 JIXIAO_LLM_BASE_URL 与 JIXIAO_LLM_MODEL（或改用 --engine offline）。")
+        raise AssistantError(
+            "用大模型引擎评测需要先配置 JIXIAO_LLM_BASE_URL 与 JIXIAO_LLM_MODEL（或改用 --engine offline）。"
+        )
     name = store.check_name(name or datetime.now().strftime(f"%Y%m%d-%H%M%S-{engine}"))
     cases = load_cases(cases_dir, suites, root)
     wanted = set(only) if only else None
@@ -209,10 +199,11 @@ def run_eval(
 
         pol = load_policy(policy)
     run = store.run_dir(name, runs_dir, must_exist=False)
-    if run.exists() and any(run.iterdir()):
-        if not overwrite:
-            raise InputError(f"评测运行「{name}」已存在（{run}）：换一个 --name，或加 --overwrite 覆盖。")
-        shutil.rmtree(run)
+    if run.exists() and any(run.iterdir()) and not overwrite:
+        raise InputError(f"评测运行「{name}」已存在（{run}）：换一个 --name，或加 --overwrite 覆盖。")
+    # Answers go to a hidden folder first: a run that fails half way leaves the old one intact.
+    work = run.with_name(f".{name}.partial")
+    shutil.rmtree(work, ignore_errors=True)
     meta = build_meta(name, engine, suites, cases, root, policy)
     timings = {}
     for suite in suites:
@@ -231,13 +222,17 @@ def run_eval(
         if suite == "review":
             records = answer_review(files, engine, root, wanted, pol, step)
         else:
-            records = {"qa": answer_qa, "draft": answer_draft, "retrieval": answer_retrieval}[suite](files, engine, root, wanted, step)
+            answer = {"qa": answer_qa, "draft": answer_draft, "retrieval": answer_retrieval}[suite]
+            records = answer(files, engine, root, wanted, step)
         timings[suite] = round(time.perf_counter() - start, 1)
         for r in records:
             r["file"] = next(cf.stem for cf in files if any(c.id == r["id"] for c in cf.cases))
-        store.write_answers(run, suite, records)
+        store.write_answers(work, suite, records)
+    meta["suites"] = list(timings)
     meta["timings_s"] = timings
-    store.write_json(run / "meta.json", meta)
+    store.write_json(work / "meta.json", meta)
+    shutil.rmtree(run, ignore_errors=True)
+    work.rename(run)
     from .scoring import score_run
 
     score_run(name, runs_dir=runs_dir, cases_dir=cases_dir, root=root)

@@ -72,7 +72,14 @@ class Documents:
 
 
 def _result(case_id: str, file: str, passed: bool, score: float, reason: str, metrics: dict) -> dict:
-    return {"id": case_id, "file": file, "passed": bool(passed), "score": r4(score), "reason": reason, "metrics": metrics}
+    return {
+        "id": case_id,
+        "file": file,
+        "passed": bool(passed),
+        "score": r4(score),
+        "reason": reason,
+        "metrics": metrics,
+    }
 
 
 def _pairs(files: list[CaseFile], answers: dict[str, dict]):
@@ -108,14 +115,25 @@ def score_qa_suite(files: list[CaseFile], answers: dict[str, dict], docs: Docume
     results = []
     for cf, case, rec in _pairs(files, answers):
         if rec.get("error"):
-            results.append(_result(case.id, cf.stem, False, 0.0, _error(rec), {"correct": 0.0, "citations": 0.0}))
+            results.append(
+                _result(case.id, cf.stem, False, 0.0, _error(rec), {"correct": 0.0, "citations": 0.0})
+            )
             continue
         answer = Answer.model_validate(rec["answer"])
         correct = score_correct(case, answer)
         cites = score_citations(case, answer, docs.get(cf.data.document))
         reason = "；".join(f"{k}：{s.reason}" for k, s in (("答案", correct), ("引用", cites)) if s.reason)
         metrics = {"correct": r4(correct.score), "citations": r4(cites.score), "not_found": case.not_found}
-        results.append(_result(case.id, cf.stem, correct.passed and cites.passed, (correct.score + cites.score) / 2, reason, metrics))
+        results.append(
+            _result(
+                case.id,
+                cf.stem,
+                correct.passed and cites.passed,
+                (correct.score + cites.score) / 2,
+                reason,
+                metrics,
+            )
+        )
     passed = [r["passed"] for r in results]
     nf = [r for r in results if r["metrics"].get("not_found")]
     return {
@@ -132,10 +150,18 @@ def score_qa_suite(files: list[CaseFile], answers: dict[str, dict], docs: Docume
 
 
 DRAFT_PARTS = ("structure", "quantified", "cost", "review", "coverage")
-DRAFT_LABELS = {"structure": "结构", "quantified": "量化", "cost": "成本", "review": "自查", "coverage": "覆盖"}
+DRAFT_LABELS = {
+    "structure": "结构",
+    "quantified": "量化",
+    "cost": "成本",
+    "review": "自查",
+    "coverage": "覆盖",
+}
 
 
-def score_draft_suite(files: list[CaseFile], answers: dict[str, dict], docs: Documents, embedder=None) -> dict:
+def score_draft_suite(
+    files: list[CaseFile], answers: dict[str, dict], docs: Documents, embedder=None
+) -> dict:
     results = []
     for cf, case, rec in _pairs(files, answers):
         if rec.get("error"):
@@ -148,11 +174,16 @@ def score_draft_suite(files: list[CaseFile], answers: dict[str, dict], docs: Doc
         ds = score_draft(draft, ref, embedder)
         parts = {k: getattr(ds, k) for k in DRAFT_PARTS if getattr(ds, k) is not None}
         metrics = {k: r4(s.score) for k, s in parts.items()}
-        reason = "；".join(f"{DRAFT_LABELS[k]}：{s.reason}" for k, s in parts.items() if s.reason and not s.passed)
+        reason = "；".join(
+            f"{DRAFT_LABELS[k]}：{s.reason}" for k, s in parts.items() if s.reason and not s.passed
+        )
         score = sum(metrics.values()) / len(metrics)
         results.append(_result(case.id, cf.stem, ds.passed, score, reason, metrics))
-    out = {"score": _mean([float(r["passed"]) for r in results])}
-    out["pass_rate"] = out["score"]
+    # headline: the mean case score (coverage included); pass/fail follows drafts.DraftScore.passed
+    out = {
+        "score": _mean([r["score"] for r in results]),
+        "pass_rate": _mean([float(r["passed"]) for r in results]),
+    }
     for k in DRAFT_PARTS:
         out[k] = _mean([r["metrics"][k] for r in results if k in r["metrics"]])
     out.update(cases_total=len(results), cases_passed=sum(r["passed"] for r in results))
@@ -170,9 +201,17 @@ def score_retrieval_suite(files: list[CaseFile], answers: dict[str, dict], docs:
             "recall_at_5": r4(score_case(case, ranked, at=5).recall_at_3),
             "reciprocal_rank": r4(at3.reciprocal_rank),
         }
-        reason = "" if at3.passed and not rec.get("error") else "；".join(x for x in (_error(rec), at3.reason) if x)
-        results.append(_result(case.id, cf.stem, at3.passed and not rec.get("error"), at3.recall_at_3, reason, metrics))
-    out = {k: _mean([r["metrics"][k] for r in results]) for k in ("recall_at_1", "recall_at_3", "recall_at_5")}
+        reason = (
+            ""
+            if at3.passed and not rec.get("error")
+            else "；".join(x for x in (_error(rec), at3.reason) if x)
+        )
+        results.append(
+            _result(case.id, cf.stem, at3.passed and not rec.get("error"), at3.recall_at_3, reason, metrics)
+        )
+    out = {
+        k: _mean([r["metrics"][k] for r in results]) for k in ("recall_at_1", "recall_at_3", "recall_at_5")
+    }
     out["mrr"] = _mean([r["metrics"]["reciprocal_rank"] for r in results])
     out["score"] = out["recall_at_3"]
     out.update(pass_rate=_mean([float(r["passed"]) for r in results]), cases_total=len(results))
@@ -196,11 +235,17 @@ def _by_file(results: list[dict]) -> dict:
     files: dict[str, list[dict]] = {}
     for r in results:
         files.setdefault(r["file"], []).append(r)
-    return {f: {"cases": len(rs), "pass_rate": _mean([float(r["passed"]) for r in rs])} for f, rs in sorted(files.items())}
+    return {
+        f: {"cases": len(rs), "pass_rate": _mean([float(r["passed"]) for r in rs])}
+        for f, rs in sorted(files.items())
+    }
 
 
 def score_suites(
-    cases: dict[str, list[CaseFile]], answers: dict[str, dict[str, dict]], root: Path = PROJECT_ROOT, embedder=None
+    cases: dict[str, list[CaseFile]],
+    answers: dict[str, dict[str, dict]],
+    root: Path = PROJECT_ROOT,
+    embedder=None,
 ) -> dict:
     """scores.json content for the suites that have answers: {"format": 1, "suites": {suite: {...}}}.
     Cases added after the run are listed under missing_answers, answers of removed cases under

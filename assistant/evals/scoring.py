@@ -58,7 +58,9 @@ def _notices(meta: dict, cases: dict, scores: dict) -> list[str]:
                 out.append(f"用例文件「{cf.rel}」在运行后改动过，评分按当前用例。")
     for suite, s in scores["suites"].items():
         if s.get("missing_answers"):
-            out.append(f"{SUITE_LABELS[suite]}：{len(s['missing_answers'])}条用例在本次运行中没有回答（运行后新增），未计入。")
+            out.append(
+                f"{SUITE_LABELS[suite]}：{len(s['missing_answers'])}条用例在本次运行中没有回答（运行后新增），未计入。"
+            )
         if s.get("stale_answers"):
             out.append(f"{SUITE_LABELS[suite]}：{len(s['stale_answers'])}条回答的用例已删除，未计入。")
     return out
@@ -74,7 +76,11 @@ def diff_scores(old: dict, new: dict, prefix: str = "") -> list[str]:
             else:
                 out += diff_scores(old[k], new[k], f"{prefix}{k}.")
         return out
-    if isinstance(old, list) and isinstance(new, list) and all(isinstance(x, dict) and "id" in x for x in old + new):
+    if (
+        isinstance(old, list)
+        and isinstance(new, list)
+        and all(isinstance(x, dict) and "id" in x for x in old + new)
+    ):
         return diff_scores({x["id"]: x for x in old}, {x["id"]: x for x in new}, prefix)
     if old != new:
         return [f"{prefix.rstrip('.')}：{old!r} → {new!r}"]
@@ -85,7 +91,10 @@ def summary_lines(scores: dict) -> list[str]:
     """A short Chinese summary for the terminal: one line per suite."""
     lines = []
     for suite, s in scores.get("suites", {}).items():
-        head = f"{SUITE_LABELS.get(suite, suite)}（{suite}）：通过 {s.get('cases_passed', 0)}/{s.get('cases_total', 0)}"
+        head = (
+            f"{SUITE_LABELS.get(suite, suite)}（{suite}）：得分 {s.get('score', 0.0):.3f}，"
+            f"通过 {s.get('cases_passed', 0)}/{s.get('cases_total', 0)}"
+        )
         if suite == "review":
             head += f"，精确率 {s['precision']:.3f}，召回率 {s['recall']:.3f}，F1 {s['f1']:.3f}"
         elif suite == "qa":

@@ -25,7 +25,9 @@ def runs_root(runs_dir: str | Path | None = None) -> Path:
 
 def check_name(name: str) -> str:
     if not _NAME.match(name or ""):
-        raise InputError(f"运行名称「{name}」不合法：只能用字母、数字、汉字、点、横线和下划线，且不能以点开头。")
+        raise InputError(
+            f"运行名称「{name}」不合法：只能用字母、数字、汉字、点、横线和下划线，且不能以点开头。"
+        )
     return name
 
 
@@ -52,14 +54,18 @@ def read_json(path: Path) -> Any:
     except FileNotFoundError:
         raise InputError(f"找不到文件「{path}」。") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise InputError(f"文件「{path}」无法读取（{e.__class__.__name__}）：它可能被改坏了，请重新运行评测。") from None
+        raise InputError(
+            f"文件「{path}」无法读取（{e.__class__.__name__}）：它可能被改坏了，请重新运行评测。"
+        ) from None
 
 
 def write_answers(run: Path, suite: str, records: list[dict]) -> None:
     """One JSON object per line, sorted by case id."""
     path = run / "answers" / f"{suite}.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in sorted(records, key=lambda r: r["id"])]
+    lines = [
+        json.dumps(r, ensure_ascii=False, sort_keys=True) for r in sorted(records, key=lambda r: r["id"])
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

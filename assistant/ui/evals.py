@@ -84,6 +84,15 @@ def flips_frame(cmp: dict, suite: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["变化", "用例", "用例文件", "本次原因", "上次原因"])
 
 
+def styled(frame: pd.DataFrame, with_previous: bool = True):
+    """Scores to four places; without a previous run, its (empty) columns are left out."""
+    if not with_previous:
+        frame = frame.drop(
+            columns=[c for c in ("上次得分", "上次", "变化", "通过→失败", "失败→通过") if c in frame]
+        )
+    return frame.style.format(precision=4)
+
+
 def trend_frame(runs: list[dict]) -> pd.DataFrame:
     """Headline score per run (rows, oldest first) and suite (columns, Chinese labels)."""
     data = {r["name"]: {suite_label(s): v for s, v in (r.get("headline") or {}).items()} for r in runs}

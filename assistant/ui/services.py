@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 
-from ..errors import AssistantError
 from ..models import Document, Draft, DraftRequest
 from ..settings import Settings
 
@@ -14,22 +13,11 @@ log = logging.getLogger(__name__)
 
 def run_draft(req: DraftRequest, kb, settings: Settings, embedder=None) -> Draft:
     """Draft a table from knowledge-base precedents (none when the store is unavailable: the drafter
-    then uses its general templates and says so). With an endpoint in `settings`, the LLM drafter runs
-    on that endpoint and falls back to the offline one with a note, as `draft_project` does."""
-    from ..draft import KnowledgeBasePrecedents, MemoryPrecedents, draft_offline
+    then uses its general templates and says so), on the session's endpoint when one is set."""
+    from ..draft import KnowledgeBasePrecedents, MemoryPrecedents, draft_project
 
     precedents = KnowledgeBasePrecedents(kb) if kb is not None else MemoryPrecedents([], embedder=embedder)
-    if not settings.llm_enabled:
-        return draft_offline(req, precedents)
-    from ..draft_llm import draft_with_llm
-    from ..llm import build_chat_model
-
-    try:
-        return draft_with_llm(req, precedents, chat_model=build_chat_model(settings))
-    except AssistantError as e:
-        d = draft_offline(req, precedents)
-        d.notes.insert(0, f"大模型起草失败（{e}），已改用离线引擎。")
-        return d
+    return draft_project(req, precedents=precedents, settings=settings)
 
 
 def run_review(

@@ -71,6 +71,8 @@ def document_xlsx(doc: Document) -> bytes:
             cell.font = Font(bold=True, size=16 - 2 * level)
     for n, project in enumerate(doc.projects, start=1):
         _project_sheet(wb.create_sheet(sheet_name(f"{n}.{project.name or '未命名项目'}", taken)), n, project)
+    if doc.projects and not (doc.overall_goal or doc.goal_areas or doc.safeguards or doc.cover):
+        wb.remove(ws)  # a single drafted table has no 第一部分: open straight on the table
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -39,20 +39,46 @@ def _row(cells) -> list[str]:
 def text_export(src: dict) -> str:
     projects = src["projects"]
     out = [" "] * 3 + src["title_lines"] + [" "] * 18 + src["cover_tail"] + ["", " ", "目    录", " "]
-    out += ["第一部分 部门整体绩效目标", "一、总体绩效目标\t1", "二、分项绩效目标\t1", "三、工作保障措施\t2", ""]
-    out += ["第二部分 预算项目绩效目标"] + [f"{n}.{p['name']}绩效目标表\t{n + 3}" for n, p in enumerate(projects, 1)]
+    out += [
+        "第一部分 部门整体绩效目标",
+        "一、总体绩效目标\t1",
+        "二、分项绩效目标\t1",
+        "三、工作保障措施\t2",
+        "",
+    ]
+    out += ["第二部分 预算项目绩效目标"] + [
+        f"{n}.{p['name']}绩效目标表\t{n + 3}" for n, p in enumerate(projects, 1)
+    ]
     out += ["", "page number", "page number", " ", "第一部分", "部门整体绩效目标", " "]
-    out += ["[bookmark: _Toc_2_2_0000000001]一、总体绩效目标", "总体绩效目标", *src["overall_goal"].splitlines()]
+    out += [
+        "[bookmark: _Toc_2_2_0000000001]一、总体绩效目标",
+        "总体绩效目标",
+        *src["overall_goal"].splitlines(),
+    ]
     out += ["[bookmark: _Toc_2_2_0000000002]二、分项绩效目标", "分项绩效目标"]
     for n, (title, goal, indicators) in enumerate(src["goal_areas"], 1):
         out += [f"{n}、{title}", f"绩效目标：{goal}", f"绩效指标：{indicators}"]
-    out += ["[bookmark: _Toc_2_2_0000000003]三、工作保障措施", "工作保障措施", *src["safeguards"].splitlines()]
+    out += [
+        "[bookmark: _Toc_2_2_0000000003]三、工作保障措施",
+        "工作保障措施",
+        *src["safeguards"].splitlines(),
+    ]
     out += [" "] * 4 + ["第二部分", " ", "预算项目绩效目标", " ", " "]
     for n, p in enumerate(projects, 1):
         out.append(f"[bookmark: _Toc_4_4_{n + 3:010d}]{n}.{p['name']}绩效目标表")
         out += _row([p["unit"], "单位：万元"])
         out += _row(["项目编码", p["code"], "项目名称", p["name"]])
-        out += _row(["预算规模及资金用途", "预算数", p["budget"], "其中：财政    资金", p["fiscal"], "其他资金", p["other"] or " "])
+        out += _row(
+            [
+                "预算规模及资金用途",
+                "预算数",
+                p["budget"],
+                "其中：财政    资金",
+                p["fiscal"],
+                "其他资金",
+                p["other"] or " ",
+            ]
+        )
         out += _row(["", p["purpose"]])
         out += _row(["资金支出计划（%）", *PLAN_LABELS])
         out += _row(["", *p["plan"]])
@@ -76,23 +102,58 @@ def to_document(src: dict):
         level1, rows = "", []
         for r in p["rows"]:
             level1 = r[0] or level1
-            rows.append(Indicator(level1=level1, level2=r[1], level3=r[2], description=r[3], value_raw=r[4], basis=r[5]))
+            rows.append(
+                Indicator(
+                    level1=level1, level2=r[1], level3=r[2], description=r[3], value_raw=r[4], basis=r[5]
+                )
+            )
         plan = [parse_percent(v) if v != "0" else 0.0 for v in p["plan"]]
         projects.append(
             Project(
-                unit_code=code, unit_name=name, code=p["code"], name=p["name"],
-                budget=float(p["budget"]), fiscal_funds=float(p["fiscal"]),
+                unit_code=code,
+                unit_name=name,
+                code=p["code"],
+                name=p["name"],
+                budget=float(p["budget"]),
+                fiscal_funds=float(p["fiscal"]),
                 other_funds=float(p["other"]) if p["other"] else None,
-                purpose=p["purpose"], goal=p["goal"], indicators=rows,
-                spending_plan=SpendingPlan(mar=plan[0], jun=plan[1], oct=plan[2], dec=plan[3], raw=list(p["plan"])),
+                purpose=p["purpose"],
+                goal=p["goal"],
+                indicators=rows,
+                spending_plan=SpendingPlan(
+                    mar=plan[0], jun=plan[1], oct=plan[2], dec=plan[3], raw=list(p["plan"])
+                ),
             )
         )
-    areas = [GoalArea(number=n, title=t, goal=g, indicators_text=i) for n, (t, g, i) in enumerate(src["goal_areas"], 1)]
+    areas = [
+        GoalArea(number=n, title=t, goal=g, indicators_text=i)
+        for n, (t, g, i) in enumerate(src["goal_areas"], 1)
+    ]
     return Document(
-        title="".join(src["title_lines"]), cover=src["title_lines"] + src["cover_tail"], department=src["department"],
-        budget_year=src["year"], units=[BudgetUnit(code=c, name=n) for c, n in units.items()],
-        overall_goal=src["overall_goal"], goal_areas=areas, safeguards=src["safeguards"], projects=projects,
+        title="".join(src["title_lines"]),
+        cover=src["title_lines"] + src["cover_tail"],
+        department=src["department"],
+        budget_year=src["year"],
+        units=[BudgetUnit(code=c, name=n) for c, n in units.items()],
+        overall_goal=src["overall_goal"],
+        goal_areas=areas,
+        safeguards=src["safeguards"],
+        projects=projects,
     )
+
+
+def _fixed_times(docx: bytes) -> bytes:
+    """The same .docx with every zip entry dated 1980-01-01, so a rebuild gives identical bytes."""
+    import io
+    import zipfile
+
+    src, buf = zipfile.ZipFile(io.BytesIO(docx)), io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(
+                zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), src.read(info), zipfile.ZIP_DEFLATED
+            )
+    return buf.getvalue()
 
 
 def build(path: Path) -> Path:
@@ -107,7 +168,7 @@ def build(path: Path) -> Path:
     else:
         from assistant.writers.docx import document_docx
 
-        out.write_bytes(document_docx(to_document(src)))
+        out.write_bytes(_fixed_times(document_docx(to_document(src))))
     return out
 
 

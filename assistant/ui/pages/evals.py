@@ -38,7 +38,7 @@ except Exception as e:  # noqa: BLE001
 st.subheader(
     "各评测集得分" + (f"（对比上一次：{previous['name']}）" if previous else "（没有更早的运行可对比）")
 )
-st.dataframe(ev.summary_frame(cmp), hide_index=True, width="stretch")
+st.dataframe(ev.styled(ev.summary_frame(cmp), previous is not None), hide_index=True, width="stretch")
 
 for suite in cmp["suites"]:
     with st.expander(f"{ev.suite_label(suite)}：全部指标与翻转的用例"):
@@ -48,7 +48,9 @@ for suite in cmp["suites"]:
             st.dataframe(flips, hide_index=True, width="stretch")
         elif previous:
             st.caption("与上一次相比没有用例翻转。")
-        st.dataframe(ev.metrics_frame(cmp, suite), hide_index=True, width="stretch")
+        st.dataframe(
+            ev.styled(ev.metrics_frame(cmp, suite), previous is not None), hide_index=True, width="stretch"
+        )
 
 trend = ev.trend_frame([r for r in runs if not r.get("problem")])
 if len(trend) > 1 and not trend.empty:
