@@ -226,6 +226,9 @@ def test_compare_lists_flips_and_deltas():
     c = compare_scores(a, b)
     assert flipped_ids(c) == {"pass_to_fail": ["x"], "fail_to_pass": ["y"]}
     assert c["suites"]["qa"]["metrics"] == [{"name": "score", "a": 0.5, "b": 0.5, "delta": 0.0}]
+    other = compare_scores({"suites": {**a["suites"], "review": {"score": 1.0}}}, b)
+    assert list(other["suites"]) == ["qa"] and other["only_a"] == ["review"]  # suites both ran
+    assert list(compare_scores({}, b)["suites"]) == ["qa"]  # no earlier run: one-sided metrics
     c.update(a="A", b="B")
     md = to_markdown(compare_blocks(c))
     assert "通过→失败（1）" in md and "| x |  | 缺少：1 → 缺少：2" not in md and "缺少：2" in md

@@ -33,10 +33,18 @@ def _case_map(suite: dict) -> dict[str, dict]:
 
 
 def compare_scores(a: dict, b: dict) -> dict:
-    """{suites: {suite: {label, flipped: {pass_to_fail, fail_to_pass}, added, removed, metrics}}}.
-    A flip lists {id, file, reason_a, reason_b}; a metric {name, a, b, delta} (None where absent)."""
-    out: dict[str, Any] = {"suites": {}}
-    for suite in sorted(set(a.get("suites", {})) | set(b.get("suites", {}))):
+    """{suites: {suite: {label, flipped: {pass_to_fail, fail_to_pass}, added, removed, metrics}},
+    only_a, only_b}. A flip lists {id, file, reason_a, reason_b}; a metric {name, a, b, delta} (None
+    where absent). When both runs have scores, only the suites both ran are compared (the others are
+    named in only_a/only_b); against an empty side every suite is listed with one-sided metrics."""
+    all_a, all_b = a.get("suites", {}), b.get("suites", {})
+    names = set(all_a) & set(all_b) if all_a and all_b else set(all_a) | set(all_b)
+    out: dict[str, Any] = {
+        "suites": {},
+        "only_a": sorted(set(all_a) - names),
+        "only_b": sorted(set(all_b) - names),
+    }
+    for suite in sorted(names):
         sa, sb = a.get("suites", {}).get(suite, {}), b.get("suites", {}).get(suite, {})
         ca, cb = _case_map(sa), _case_map(sb)
         flips: dict[str, list[dict]] = {"pass_to_fail": [], "fail_to_pass": []}
@@ -83,6 +91,11 @@ def flipped_ids(comparison: dict, suite: str | None = None) -> dict[str, list[st
 def compare_text(comparison: dict, changed_only: bool = True) -> str:
     """Terminal text: per suite the flips with both reasons, then the metrics that moved."""
     lines = [f"对比：{comparison.get('a', 'A')} → {comparison.get('b', 'B')}"]
+    for key, who in (("only_a", comparison.get("a", "A")), ("only_b", comparison.get("b", "B"))):
+        if comparison.get(key):
+            lines.append(
+                f"只有「{who}」运行了：{'、'.join(SUITE_LABELS.get(s, s) for s in comparison[key])}（不比较）"
+            )
     for s in comparison["suites"].values():
         lines.append(f"\n【{s['label']}】")
         for kind, title in (("pass_to_fail", "通过→失败"), ("fail_to_pass", "失败→通过")):

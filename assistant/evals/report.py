@@ -122,6 +122,16 @@ def run_blocks(meta: dict, scores: dict) -> list[Block]:
 
 def compare_blocks(comparison: dict) -> list[Block]:
     b: list[Block] = [("h", 1, f"评测对比：{comparison.get('a')} → {comparison.get('b')}")]
+    for key in ("only_a", "only_b"):
+        if comparison.get(key):
+            who = comparison.get(key[-1])
+            b.append(
+                (
+                    "p",
+                    0,
+                    f"只有「{who}」运行了：{'、'.join(SUITE_LABELS.get(s, s) for s in comparison[key])}（不比较）。",
+                )
+            )
     for suite, s in comparison["suites"].items():
         b.append(("h", 2, f"{s['label']}（{suite}）"))
         for kind, title in (("pass_to_fail", "通过→失败"), ("fail_to_pass", "失败→通过")):
