@@ -240,7 +240,8 @@ class OfflineChat:
                 project, name_coverage = candidates[0][0], candidates[0][1].coverage
                 rest = remove_name(q, project.name)
         row_words = re.search(r"指标|控制数|面积|数量|人数|率|满意度|依据|株数|时间|时限|标准", rest)
-        if project is not None:
+        # a field of a project needs the project really named: "乡村医生培训" is not "家庭医生签约服务"
+        if project is not None and (ordinal or name_coverage >= 0.35):
             if not row_words or re.search(r"预算数|预算是多少|多少钱", rest):
                 for pattern, label, get in _FIELDS:
                     if re.search(pattern, rest):

@@ -62,3 +62,24 @@ def test_one_line_title_gives_department_and_year():
     ]
     doc = build_document(blocks, "x.txt")
     assert (doc.department, doc.budget_year) == ("某县林业局", 2025)
+
+
+def test_six_digit_amount_is_not_a_budget_unit():
+    from assistant.readers.text import text_blocks
+    from assistant.readers.layout import build_document
+
+    text = "\n".join([
+        "| 项目名称 | 学生资助 |", "| 预算数 | 64.00 |",
+        "| 一级指标 | 二级指标 | 三级指标 | 绩效指标描述 | 指标值 | 指标值确定依据 |",
+        "| 产出指标 | 数量指标 | 资助人数 | 资助学生人数 | 800人 | 年度计划 |",
+        "| | 成本指标 | 补贴资金总额 | 全年补贴资金 | 640000元 | 年初预算 |",
+        "| 满意度指标 | 服务对象满意度指标 | 学生满意度 | 问卷调查 | ≥90% | 问卷调查 |",
+    ])
+    doc = build_document(text_blocks(text), "p.txt")
+    assert len(doc.projects) == 1
+    assert [i.value_raw for i in doc.projects[0].indicators] == ["800人", "640000元", "≥90%"]
+    assert doc.projects[0].indicators[1].value.normalized == 64.0
+
+
+def test_project_location_has_no_row(seed_doc):
+    assert all(p.source.row is None and p.source.table for p in seed_doc.projects)

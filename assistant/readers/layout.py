@@ -31,7 +31,12 @@ class Block:
 
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
-_UNIT_CELL = re.compile(r"^(\d{6})\s*([\u4e00-\u9fff].*)$")
+# A budget unit: a six-digit code then the unit's name ("324001卢龙县自然资源和规划局本级"); not an
+# amount that happens to have six digits ("640000元", "100000人次").
+_UNIT_CELL = re.compile(
+    r"^(\d{6})\s*(?!(?:元|万元|亿元|亩|万亩|人|人次|个|件|株|套|次|户|公里|米|平方米|吨|台|处|项|份|册|辆|%))"
+    r"([\u4e00-\u9fff][\u4e00-\u9fff（）()·\-]{2,60})$"
+)
 _TOC_LINE = re.compile(r"\t\s*\d+\s*$")
 _GOAL_AREA = re.compile(r"^(\d{1,2})\s*[、.．]\s*(\S.*)$")
 _PLAN_LABELS = ("3月底", "6月底", "10月底", "12月底", "3月", "6月", "10月", "12月")
@@ -101,7 +106,9 @@ class _Builder:
     # -- projects ---------------------------------------------------------------------------
     def _new_project(self, block: Block) -> Project:
         self._close_project()
-        self.project = Project(source=block.loc.model_copy(update={"file": self.file, "table": len(self.doc.projects) + 1}))
+        # a project is located by its table (and text line / page / sheet), not by a row of that table
+        loc = block.loc.model_copy(update={"file": self.file, "table": len(self.doc.projects) + 1, "row": None})
+        self.project = Project(source=loc)
         self.doc.projects.append(self.project)
         self.columns, self.expect, self.level1, self.level2 = None, "", "", ""
         self.seen_project = True
