@@ -187,6 +187,19 @@ class Reviewer:
         return kept
 
 
+def make_reviewer(settings, *, use_llm: bool, kb=None, policy: Policy | None = None, embedder=None) -> tuple[Reviewer, list[str]]:
+    """A Reviewer with the LLM checks when asked for and an endpoint is configured in `settings`;
+    the notices say when they were asked for but cannot run."""
+    checker, notices = None, []
+    if use_llm and not settings.llm_enabled:
+        notices.append(NO_LLM_NOTICE)
+    elif use_llm:
+        from .review_llm import build_llm_checker
+
+        checker = build_llm_checker(settings, kb=kb)
+    return Reviewer(llm=checker, policy=policy, embedder=embedder), notices
+
+
 def read_source_text(path: str | Path) -> str | None:
     """The raw text of a .txt/.md file (for the residue rule); None for other formats."""
     p = Path(path)

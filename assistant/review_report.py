@@ -163,25 +163,15 @@ def run_check(
     """The `assistant check` command without the printing: (rendered output, result, notices).
     Raises AssistantError (InputError) for bad input."""
     from .errors import InputError
-    from .review import NO_LLM_NOTICE, Reviewer, review_file
+    from .review import make_reviewer, review_file
     from .rules import load_policy
     from .settings import get_settings
 
     if fmt == "xlsx" and out is None:
         raise InputError("输出 xlsx 需要用 -o 指定输出文件。")
     pol = load_policy(policy) if policy else None
-    checker, notices = None, []
-    if llm:
-        if not get_settings().llm_enabled:
-            notices.append(NO_LLM_NOTICE)
-        else:
-            try:
-                from .review_llm import build_llm_checker  # provided by the LLM review module
-            except ImportError:
-                notices.append("大模型审核尚未接入，本次仅运行规则检查。")
-            else:
-                checker = build_llm_checker(get_settings())
-    result = review_file(file, Reviewer(llm=checker, policy=pol))
+    reviewer, notices = make_reviewer(get_settings(), use_llm=llm, policy=pol)
+    result = review_file(file, reviewer)
     result = result.at_least(min_severity)
     result.notices = notices + result.notices
     return render_findings(result, fmt), result, result.notices

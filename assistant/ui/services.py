@@ -30,20 +30,10 @@ def run_review(
     use_llm: bool = False,
 ):
     """Rules (plus the embedding-assisted goal map), and the LLM checks when asked for and available."""
-    from ..review import NO_LLM_NOTICE, Reviewer
+    from ..review import make_reviewer
 
-    checker, notices = None, []
-    if use_llm:
-        if not settings.llm_enabled:
-            notices.append(NO_LLM_NOTICE)
-        else:
-            try:
-                from ..review_llm import build_llm_checker
-            except ImportError:
-                notices.append("大模型审核尚未接入，本次仅运行规则检查。")
-            else:
-                checker = build_llm_checker(settings, kb=kb)
-    result = Reviewer(llm=checker, embedder=embedder).review(doc, source_text=source_text)
+    reviewer, notices = make_reviewer(settings, use_llm=use_llm, kb=kb, embedder=embedder)
+    result = reviewer.review(doc, source_text=source_text)
     result.notices = notices + result.notices
     return result
 
