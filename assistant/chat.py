@@ -14,19 +14,19 @@ from .categories import SATISFACTION, canonical_level1, canonical_level2
 from .citations import locate
 from .models import Answer, Citation, Document, Finding, Indicator, Project
 from .qa_match import find_projects, find_rows, project_by_ordinal, remove_name
-from .values import normalize_text
+from .values import format_wan, normalize_text
 
 NOT_FOUND = "资料中未找到"
 
 # Project fields a question can ask for: (pattern, field label, getter)
 _FIELDS: list[tuple[str, str, Callable[[Project], str]]] = [
     (r"项目编码|项目代码|编码", "项目编码", lambda p: p.code),
-    (r"财政资金|财政拨款", "财政资金", lambda p: _money(p.fiscal_funds)),
-    (r"其他资金", "其他资金", lambda p: _money(p.other_funds)),
+    (r"财政资金|财政拨款", "财政资金", lambda p: format_wan(p.fiscal_funds)),
+    (r"其他资金", "其他资金", lambda p: format_wan(p.other_funds)),
     (r"预算单位|哪个单位|所属单位|属于哪", "预算单位", lambda p: f"{p.unit_code}{p.unit_name}"),
     (r"资金用途|用途|用来做什么|干什么", "资金用途", lambda p: p.purpose),
     (r"绩效目标|项目目标|目标是什么", "绩效目标", lambda p: p.goal),
-    (r"(?<!控制)预算(?!控制)|预算数|多少钱|金额|资金规模|安排了多少", "预算数", lambda p: _money(p.budget)),
+    (r"(?<!控制)预算(?!控制)|预算数|多少钱|金额|资金规模|安排了多少", "预算数", lambda p: format_wan(p.budget)),
 ]
 _MONTHS = {"3": "mar", "三": "mar", "6": "jun", "六": "jun", "10": "oct", "十": "oct", "12": "dec", "十二": "dec"}
 _COMPARE = re.compile(
@@ -41,10 +41,6 @@ _DEFECT_WORDS = {
     "implausible_value": r"不合理",
     "spending_plan": r"支出计划.*(问题|不合理)",
 }
-
-
-def _money(v: float | None) -> str:
-    return "" if v is None else f"{v:.2f}"
 
 
 def _cite_field(doc: Document, p: Project, field: str, quote: str) -> Citation:
@@ -134,7 +130,7 @@ class OfflineChat:
                 p for p in projects if p.budget is not None
                 and ((p.budget < limit if strict else p.budget <= limit) if lower else (p.budget > limit if strict else p.budget >= limit))
             ]
-            cites = [_cite_field(self.doc, p, "预算数", _money(p.budget)) for p in hits]
+            cites = [_cite_field(self.doc, p, "预算数", format_wan(p.budget)) for p in hits]
             return self._list_answer(f"{label}预算数{op}{num}{unit or '万元'}的项目", hits, cites, with_sum=True)
         if extreme:
             valid = [p for p in projects if p.budget is not None]
@@ -142,9 +138,9 @@ class OfflineChat:
                 return None
             high = extreme.group(2) in ("最高", "最多", "最大")
             p = max(valid, key=lambda x: x.budget) if high else min(valid, key=lambda x: x.budget)
-            text = f"{label}预算数{extreme.group(2)}的项目是“{p.name}”（表{p.source.table}），预算数 {_money(p.budget)} 万元。"
-            return Answer(question="", text=text, citations=[_cite_field(self.doc, p, "预算数", _money(p.budget))])
-        cites = [_cite_field(self.doc, p, "预算数", _money(p.budget)) for p in projects if p.budget is not None]
+            text = f"{label}预算数{extreme.group(2)}的项目是“{p.name}”（表{p.source.table}），预算数 {format_wan(p.budget)} 万元。"
+            return Answer(question="", text=text, citations=[_cite_field(self.doc, p, "预算数", format_wan(p.budget))])
+        cites = [_cite_field(self.doc, p, "预算数", format_wan(p.budget)) for p in projects if p.budget is not None]
         total = round(sum(p.budget or 0 for p in projects), 2)
         if wants_sum and not wants_list:
             text = f"{label}共 {len(projects)} 个项目，预算数合计 {total:.2f} 万元。"
@@ -156,7 +152,7 @@ class OfflineChat:
     def _list_answer(self, head: str, projects: list[Project], cites: list[Citation], with_sum: bool = False) -> Answer:
         if not projects:
             return Answer(question="", text=f"{head}：没有。", citations=[])
-        items = "；".join(f"表{p.source.table}“{p.name}”（{_money(p.budget)} 万元）" for p in projects)
+        items = "；".join(f"表{p.source.table}“{p.name}”（{format_wan(p.budget)} 万元）" for p in projects)
         text = f"{head}共 {len(projects)} 个：{items}。"
         if with_sum:
             text += f"预算数合计 {sum(p.budget or 0 for p in projects):.2f} 万元。"

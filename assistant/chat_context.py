@@ -15,7 +15,7 @@ from typing import Any
 from .citations import is_grounded, row_text
 from .models import CATEGORY_LABELS, Answer, Citation, Document, Indicator, Project
 from .qa_match import find_projects, find_rows, project_by_ordinal
-from .values import normalize_text
+from .values import format_wan, normalize_text
 
 log = logging.getLogger(__name__)
 
@@ -45,19 +45,15 @@ _PLAN = ("3月底", "6月底", "10月底", "12月底")
 MONEY_FIELDS = ("预算数", "财政资金", "其他资金")
 
 
-def _money(v: float | None) -> str:
-    return "" if v is None else f"{v:.2f}"
-
-
 def project_fields(p: Project) -> list[tuple[str, str]]:
     """(label, cell text) of a project's filled header fields; labels match the offline engine's."""
     out = [
         ("项目名称", p.name),
         ("项目编码", p.code),
         ("预算单位", f"{p.unit_code}{p.unit_name}"),
-        ("预算数", _money(p.budget)),
-        ("财政资金", _money(p.fiscal_funds)),
-        ("其他资金", _money(p.other_funds)),
+        ("预算数", format_wan(p.budget)),
+        ("财政资金", format_wan(p.fiscal_funds)),
+        ("其他资金", format_wan(p.other_funds)),
         ("资金用途", p.purpose),
         ("绩效目标", p.goal),
     ]

@@ -8,11 +8,12 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from .errors import AssistantError
+from .evals.cli import eval_app
+from .review_report import CheckFormat, MinSeverity  # import-light: enums only
 
 app = typer.Typer(
     help="绩效目标助手：解析、入库、起草、审核、问答与评测部门预算绩效文本。",
@@ -28,7 +29,7 @@ def fail(err: AssistantError) -> None:
     raise typer.Exit(err.exit_code)
 
 
-def emit(text: str | bytes, out: Optional[Path]) -> None:
+def emit(text: str | bytes, out: Path | None) -> None:
     """Write to `out` when given, else to stdout."""
     if out is None:
         if isinstance(text, bytes):
@@ -52,7 +53,7 @@ class DocFormat(str, Enum):
 def parse(
     file: Path = typer.Argument(..., help="绩效文本文件：.txt/.docx/.xlsx/.pdf"),
     format: DocFormat = typer.Option(DocFormat.json, "--format", "-f", help="输出格式"),
-    out: Optional[Path] = typer.Option(None, "-o", "--out", help="输出文件；缺省输出到屏幕（docx/xlsx 必须指定）"),
+    out: Path | None = typer.Option(None, "-o", "--out", help="输出文件；缺省输出到屏幕（docx/xlsx 必须指定）"),
 ) -> None:
     """解析绩效文本，输出结构化文档（JSON 即 Document 模型）。"""
     from .readers import read_document
@@ -72,18 +73,15 @@ def parse(
 # --- further commands are registered below, one function each ---
 
 
-from .review_report import CheckFormat, MinSeverity  # import-light: enums only
-
-
 @app.command()
 def check(
     file: Path = typer.Argument(..., help="绩效文本文件：.txt/.docx/.xlsx/.pdf/.json"),
     format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="输出格式：text/json/md/xlsx"),
     min_severity: MinSeverity = typer.Option(MinSeverity.info, "--min-severity", help="只显示该级别及以上：info/warning/error"),
     llm: bool = typer.Option(False, "--llm/--no-llm", help="规则检查后再用大模型审核（需配置大模型服务）"),
-    policy: Optional[Path] = typer.Option(None, "--policy", help="策略文件（YAML）：rules: {规则编号: off|error|warning|info}"),
+    policy: Path | None = typer.Option(None, "--policy", help="策略文件（YAML）：rules: {规则编号: off|error|warning|info}"),
     no_fail: bool = typer.Option(False, "--no-fail", help="有“错误”级问题时也以 0 退出"),
-    out: Optional[Path] = typer.Option(None, "-o", "--out", help="输出文件；xlsx 必须指定"),
+    out: Path | None = typer.Option(None, "-o", "--out", help="输出文件；xlsx 必须指定"),
 ) -> None:
     """审核绩效文本：按规则检查占位、模糊指标值、成本与预算、过期日期、目标与指标对应等问题。有错误级问题时退出码为 1。"""
     from .review_report import run_check
@@ -144,7 +142,7 @@ def search(
     query: str = typer.Argument(..., help="查询，例如：造林补贴 提高森林覆盖率"),
     k: int = typer.Option(5, "--k", "-k", help="返回条数"),
     grain: SearchGrain = typer.Option(SearchGrain.project, "--grain", help="project 检索项目，indicator 检索指标行"),
-    mode: Optional[SearchMode] = typer.Option(None, "--mode", help="hybrid/dense/bm25；缺省用配置 JIXIAO_RETRIEVAL_MODE"),
+    mode: SearchMode | None = typer.Option(None, "--mode", help="hybrid/dense/bm25；缺省用配置 JIXIAO_RETRIEVAL_MODE"),
     format: SearchFormat = typer.Option(SearchFormat.text, "--format", "-f", help="输出格式"),
 ) -> None:
     """在知识库中检索往年项目或指标行，显示得分与出处。"""
@@ -167,8 +165,8 @@ def draft(
     purpose: str = typer.Option("", "--purpose", help="资金用途/项目描述"),
     year: int = typer.Option(2025, "--year", help="预算年度"),
     format: DocFormat = typer.Option(DocFormat.md, "--format", "-f", help="输出格式"),
-    out: Optional[Path] = typer.Option(None, "-o", "--out", help="输出文件（docx/xlsx 必须指定）"),
-    llm: Optional[bool] = typer.Option(None, "--llm/--no-llm", help="是否使用大模型（缺省：配置了就用）"),
+    out: Path | None = typer.Option(None, "-o", "--out", help="输出文件（docx/xlsx 必须指定）"),
+    llm: bool | None = typer.Option(None, "--llm/--no-llm", help="是否使用大模型（缺省：配置了就用）"),
 ) -> None:
     """根据项目名称、预算和用途起草绩效目标表。"""
     from .draft import draft_document, draft_markdown, draft_project
@@ -204,7 +202,7 @@ def ask(
     file: Path = typer.Argument(..., help="绩效文本文件：.txt/.docx/.xlsx/.pdf"),
     question: str = typer.Argument(..., help="问题，例如：项目8的预算是多少？"),
     format: AskFormat = typer.Option(AskFormat.text, "--format", "-f", help="输出格式"),
-    llm: Optional[bool] = typer.Option(None, "--llm/--no-llm", help="是否使用大模型（缺省：配置了就用）"),
+    llm: bool | None = typer.Option(None, "--llm/--no-llm", help="是否使用大模型（缺省：配置了就用）"),
 ) -> None:
     """就一份绩效文本提问，回答附带原文引用（表、行、字段）。"""
     from .chat_llm import ask as ask_document
@@ -218,9 +216,7 @@ def ask(
     typer.echo(answer.model_dump_json(indent=2) if format == AskFormat.json else format_answer(answer))
 
 
-from .evals.cli import eval_app  # the `assistant eval` sub-commands
-
-app.add_typer(eval_app, name="eval")
+app.add_typer(eval_app, name="eval")  # the `assistant eval` sub-commands
 
 
 def main() -> None:  # pragma: no cover - console entry

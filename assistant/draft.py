@@ -16,10 +16,30 @@ from typing import Protocol
 import numpy as np
 import yaml
 
-from .categories import BENEFIT, COST, OUTPUT, QUALITY, QUANTITY, SATISFACTION, SUSTAINABLE, TIMELINESS, canonical_level2
+from .categories import (
+    BENEFIT,
+    COST,
+    OUTPUT,
+    QUALITY,
+    QUANTITY,
+    SATISFACTION,
+    SUSTAINABLE,
+    TIMELINESS,
+    canonical_level2,
+)
 from .draft_rows import (
-    SLOTS, Candidate, Description, Slot, _fmt, deadline_value, is_measurable, make_indicator,
-    measurable_benefit, read_description, scale_quantity, spending_plan,
+    SLOTS,
+    Candidate,
+    Description,
+    Slot,
+    _fmt,
+    deadline_value,
+    is_measurable,
+    make_indicator,
+    measurable_benefit,
+    read_description,
+    scale_quantity,
+    spending_plan,
 )
 from .embeddings import Embedder, get_embedder
 from .models import Document, Draft, DraftRequest, DraftRow, Finding, Project
@@ -315,7 +335,7 @@ def draft_markdown(d: Draft) -> str:
     """The draft as Markdown: table, precedents, remaining findings and notes."""
     p = d.project
     lines = [f"# {p.name} 绩效目标表（{'大模型' if d.engine == 'llm' else '离线'}起草）", ""]
-    lines += [f"- 预算数：{p.budget:g} 万元", f"- 资金用途：{p.purpose}", f"- 资金支出计划：" + " / ".join(p.spending_plan.raw), f"- 绩效目标：{p.goal}", ""]
+    lines += [f"- 预算数：{p.budget:g} 万元", f"- 资金用途：{p.purpose}", "- 资金支出计划：" + " / ".join(p.spending_plan.raw), f"- 绩效目标：{p.goal}", ""]
     lines += ["| 一级指标 | 二级指标 | 三级指标 | 绩效指标描述 | 指标值 | 指标值确定依据 | 参考往年 | 置信度 |", "|---|---|---|---|---|---|---|---|"]
     for r in d.rows:
         i = r.indicator

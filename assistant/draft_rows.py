@@ -10,8 +10,18 @@ import re
 from dataclasses import dataclass, field
 
 from .categories import (
-    BENEFIT, COST, ECOLOGICAL, ECONOMIC, OUTPUT, QUALITY, QUANTITY, SATISFACTION, SERVICE_SATISFACTION,
-    SOCIAL, SUSTAINABLE, TIMELINESS,
+    BENEFIT,
+    COST,
+    ECOLOGICAL,
+    ECONOMIC,
+    OUTPUT,
+    QUALITY,
+    QUANTITY,
+    SATISFACTION,
+    SERVICE_SATISFACTION,
+    SOCIAL,
+    SUSTAINABLE,
+    TIMELINESS,
 )
 from .models import Indicator, Precedent, Project, SpendingPlan
 from .values import chinese_number, normalize_text, parse_value

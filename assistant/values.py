@@ -69,6 +69,11 @@ def chinese_number(text: str) -> float | None:
     return float(total + current)
 
 
+def format_wan(v: float | None) -> str:
+    """An amount in 万元 as the tables print it: two decimals ('31.98', '6.00'); '' when missing."""
+    return "" if v is None else f"{v:.2f}"
+
+
 def money_to_wan(number: float, unit: str) -> float | None:
     """Amount in 万元, or None when `unit` is not a money unit."""
     factor = MONEY_TO_WAN.get(unit)

@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
+.venv/bin/ruff check assistant tests app.py benchmarks evals
 exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

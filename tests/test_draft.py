@@ -9,7 +9,13 @@ from typer.testing import CliRunner
 from assistant.cli import app
 from assistant.draft import MemoryPrecedents, OfflineDrafter, draft_markdown, self_review
 from assistant.draft_rows import read_description
-from assistant.evals.drafts import cost_matches_budget, load_draft_suite, missing_categories, quantified_rate, score_draft
+from assistant.evals.drafts import (
+    cost_matches_budget,
+    load_draft_suite,
+    missing_categories,
+    quantified_rate,
+    score_draft,
+)
 from assistant.models import DraftRequest
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -65,8 +65,8 @@ def test_one_line_title_gives_department_and_year():
 
 
 def test_six_digit_amount_is_not_a_budget_unit():
-    from assistant.readers.text import text_blocks
     from assistant.readers.layout import build_document
+    from assistant.readers.text import text_blocks
 
     text = "\n".join([
         "| 项目名称 | 学生资助 |", "| 预算数 | 64.00 |",

@@ -12,6 +12,7 @@ from ..errors import AssistantError
 from ..llm import build_chat_model
 from ..models import Answer, Citation, Document, Finding, Project
 from ..settings import Settings
+from ..values import format_wan
 from .findings import ROW_COLUMNS
 
 EXAMPLES = [
@@ -91,13 +92,12 @@ def cited_rows(doc: Document, c: Citation) -> pd.DataFrame | None:
         i = p.indicators[c.location.row - 1]
         values = (i.level1, i.level2, i.level3, i.description, i.value_raw, i.basis)
         return pd.DataFrame([{"表": table, "行": c.location.row, **dict(zip(ROW_COLUMNS, values))}])
-    money = lambda v: "" if v is None else f"{v:.2f}"
     fields = [
         ("项目名称", p.name),
         ("预算单位", f"{p.unit_code}{p.unit_name}"),
         ("项目编码", p.code),
-        ("预算数（万元）", money(p.budget)),
-        ("财政资金（万元）", money(p.fiscal_funds)),
+        ("预算数（万元）", format_wan(p.budget)),
+        ("财政资金（万元）", format_wan(p.fiscal_funds)),
         ("资金用途", p.purpose),
         ("资金支出计划", " / ".join(p.spending_plan.raw)),
         ("绩效目标", p.goal),
