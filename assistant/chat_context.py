@@ -254,7 +254,7 @@ def _kb(doc: Document, question: str, kb: Any, ctx: Context) -> list[str]:
         return []
     ids = []
     for hit in hits:
-        if hit.document and hit.document == doc.source_file:
+        if doc.source_file and hit.location.file == doc.source_file:
             continue  # already covered by the document's own rows
         i = len(ids) + 1
         c = Citation(

@@ -17,12 +17,12 @@ from pydantic import BaseModel, Field
 
 from .models import Document, GoalArea, Project
 from .rules.checks_cells import redacted_projects
-from .rules.checks_goals import content_tokens
+from .rules.checks_goals import content_tokens, maximal
 from .rules.engine import Lexicon, load_lexicon
 from .rules.mentions import find_mentions
 
 _DOC_NO = re.compile(r"^.*?[\[【〔(（]\s*(19|20)\d{2}\s*[\]】〕)）]\s*\d+\s*号(文)?\s*[—\-－–]*")
-_LEAD = ("力争", "全年", "年度", "今年", "完成", "实现", "确保", "累计", "计划", "年", "新建成")
+_LEAD = ("力争", "全年", "年度", "今年", "完成", "实现", "确保", "累计", "计划", "年", "新建成", "为")
 _TRAIL = ("工作", "任务", "治理", "建设", "修复", "的")
 
 
@@ -34,6 +34,7 @@ class AreaLink(BaseModel):
     embedding_score: float | None = None  # 0..1, relative to the project's other areas
     linked: bool = False  # the project serves this area
     by_keywords: bool = False  # linked on keyword evidence alone
+    basis: Literal["theme", "name", "words", ""] = ""  # what the keyword score rests on
     shared: list[str] = Field(default_factory=list)  # themes or words both texts name
 
 
@@ -188,20 +189,25 @@ def keyword_score(
     main: set[str],
     a_words: set[str],
     idf: dict[str, float],
-) -> tuple[float, list[str]]:
-    """0..1 and the shared evidence. Where the theme lexicon knows the area, themes decide (a shared
-    main theme links); shared words alone never link such an area. Where it does not (another kind of
-    department), two distinctive shared words link."""
+    name_words: set[str] | frozenset[str] = frozenset(),
+) -> tuple[float, list[str], str]:
+    """0..1, the shared evidence and its basis (theme | name | words). A shared main theme links.
+    So does the project's name: two distinctive words of it in the area's text (治超检测站运行经费
+    and "治超检测站全年运行"). Otherwise, where the theme lexicon knows the area, shared words alone
+    never link it; where it does not (another kind of department), two distinctive shared words link."""
     rare = math.log(2) - 1e-9  # a word in at most half the areas tells areas apart
     words = sorted(t for t in p_words & a_words if idf.get(t, 0) >= rare)
+    named = sorted(t for t in name_words & a_words if idf.get(t, 0) >= rare)
+    shared_main, shared_any = sorted(p_themes & main), sorted(p_themes & set(weights))
+    if shared_main:
+        return 1.0, shared_main, "theme"
+    if len(named) >= 2:
+        return 0.75, named, "name"
     if weights:
-        shared_main, shared_any = sorted(p_themes & main), sorted(p_themes & set(weights))
-        if shared_main:
-            return 1.0, shared_main
         if shared_any:
-            return 0.3, shared_any
-        return min(0.3, 0.1 * len(words)), words
-    return min(0.75, 0.25 * len(words)), words
+            return 0.3, shared_any, "theme"
+        return min(0.3, 0.1 * len(words)), words, "words"
+    return min(0.75, 0.25 * len(words)), words, "words"
 
 
 def _embedding_scores(doc: Document, embedder) -> np.ndarray:
@@ -244,12 +250,20 @@ def map_goals(
         text = project_text(p)
         p_themes = set(themes(text, lex))
         p_words = _words(text, lex)
+        name_words = set(maximal(sorted(_words(_DOC_NO.sub("", p.name), lex))))  # 卫生室, not 卫生
         second = sorted(sims[n])[-2] if sims is not None and len(doc.goal_areas) > 1 else None
         for k, a in enumerate(doc.goal_areas):
             weights, main = area_themes[k]
-            kw, shared = keyword_score(p_themes, p_words, weights, main, area_tokens[k], idf)
+            kw, shared, basis = keyword_score(
+                p_themes, p_words, weights, main, area_tokens[k], idf, name_words
+            )
             link = AreaLink(
-                area=a.number, title=a.title, keyword_score=round(kw, 3), score=round(kw, 3), shared=shared
+                area=a.number,
+                title=a.title,
+                keyword_score=round(kw, 3),
+                score=round(kw, 3),
+                shared=shared,
+                basis=basis if kw > 0 else "",
             )
             link.by_keywords = link.linked = kw >= min_score
             if emb is not None:

@@ -287,3 +287,15 @@ def test_ask_uses_llm_when_configured(fake_openai, seed_doc):
     fake_openai.error(500)
     answer = chat_llm.ask(seed_doc, Q8, history=[("user", "你好")])
     assert answer.engine == "offline" and FALLBACK.match(answer.notice)
+
+
+def test_knowledge_base_hits_from_the_same_document_are_not_repeated(fake_openai, seed_doc):
+    own = SimpleNamespace(
+        document=seed_doc.title,  # the knowledge base names documents by title, the chat by file
+        project="美国白蛾防治费用",
+        text="防治面积 8万亩",
+        location=SourceLocation(file=seed_doc.source_file, table=9, row=1),
+    )
+    fake_openai.reply("防治面积为8万亩[R1|8万亩]。")
+    LLMChat(seed_doc, kb=SimpleNamespace(search=lambda query, k, grain: [own])).ask("美国白蛾防治面积是多少？")
+    assert "[K1]" not in system(fake_openai.last_request)

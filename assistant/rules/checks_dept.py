@@ -7,9 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..models import Document, Finding, SourceLocation
+from typing import TYPE_CHECKING
+
+from ..models import Document, Finding, Project, SourceLocation
 from ..values import normalize_text
+from .checks_goals import content_tokens, indicator_values, maximal
 from .engine import Context, Rule, check, line_with
+from .mentions import find_mentions
+
+if TYPE_CHECKING:
+    from ..goals import DeptTarget
 
 
 @check("dept_uncovered")
@@ -29,11 +36,39 @@ def dept_uncovered(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]
         yield rule.finding(line_with(p.name), project=p, closest=closest)
 
 
-def _funded(key: str, doc: Document, ctx: Context) -> bool:
-    """Some project (not redacted) names what the target counts, or a theme term inside it."""
-    terms = {key} | {t for words in ctx.lexicon.topics.values() for t in words if t in key}
-    texts = [p.name + p.purpose + p.goal + " ".join(i.level3 for i in p.indicators) for p in ctx.projects()]
-    return any(t in text for t in terms for text in texts)
+def _object_words(key: str, ctx: Context) -> list[str]:
+    """What a department target counts, as words: '新改建农村公路' -> 改建, 农村公路."""
+    stop = set(ctx.lexicon.mapping_stopwords)
+    return maximal([w for w in content_tokens(key, ctx.lexicon) if w not in stop])
+
+
+def _families(p: Project, ctx: Context) -> set[str]:
+    """The quantity families a project counts in (its indicator values and goal numbers)."""
+    return {f for f, _ in indicator_values(p)} | {
+        m.family for m in find_mentions(p.goal, ctx.lexicon.measure_units)
+    }
+
+
+def _funded(t: DeptTarget, ctx: Context) -> bool:
+    """Some project (not redacted) names every word of what the target counts and counts something
+    of the same kind: 新改建农村公路30公里 needs 改建 and 农村公路 and a length, so a 养护 project on
+    农村公路 does not fund it. A target whose object has no words cannot be judged: funded."""
+    words = _object_words(t.key, ctx)
+    if not words:
+        return True
+    for p in ctx.projects():
+        text = "\n".join([p.name, p.purpose, p.goal] + [f"{i.level3} {i.description}" for i in p.indicators])
+        if all(w in text for w in words) and t.family in _families(p, ctx):
+            return True
+    return False
+
+
+def _served(area: int, gm) -> bool:
+    """A project serves the area on strong keyword evidence: a shared main theme or its name's words.
+    Shared ordinary words (教育, 新增, 农村公路) do not count here."""
+    return any(
+        s.area == area and s.by_keywords and s.basis in ("theme", "name") for p in gm.projects for s in p.scores
+    )
 
 
 @check("dept_unfunded")
@@ -46,9 +81,7 @@ def dept_unfunded(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     note = f"（另有{hidden}个项目内容涉密，无法判断是否由其承担）" if hidden else ""
     for area in gm.areas:
         targets = [t for t in gm.targets if t.area == area.number]
-        if not targets or gm.projects_for(area.number, keywords_only=True):
-            continue
-        if any(_funded(t.key, doc, ctx) for t in targets):
+        if not targets or _served(area.number, gm) or any(_funded(t, ctx) for t in targets):
             continue
         listed = "、".join(f"“{t.text}”" for t in targets)
         yield rule.finding(

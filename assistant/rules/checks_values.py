@@ -159,24 +159,31 @@ def cost_below_budget(doc: Document, rule: Rule, ctx: Context) -> Iterator[Findi
 
 @check("unit_price_total")
 def unit_price_total(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
-    """Unit price × quantity should equal the 预算数 (or another cost amount): 11个 × 2809.09元/个 = 3.09万元."""
+    """Unit price × quantity should equal the 预算数 (or another cost amount): 11个 × 2809.09元/个 = 3.09万元.
+    A price may match several rows counted in its unit (服务人口40045人, 老年人健康管理8600人): it is
+    flagged only when no such row gives a consistent product, quoting the row that comes closest."""
     tol = _tol(rule)
     for p in ctx.projects():
         if not p.budget:
             continue
         targets = [p.budget] + [m.value.normalized for m in _money_costs(p)]
+        pairs: dict[int, list[tuple[Indicator, Indicator, float]]] = {}
         for price, q, total in unit_price_totals(p):
-            if not any(close(total, t, **tol) for t in targets):
-                raw = line_with(price.value_raw)
-                yield rule.finding(
-                    raw,
-                    project=p,
-                    indicator=price,
-                    value=raw,
-                    quantity=line_with(q.value_raw),
-                    total=_fmt(total),
-                    budget=_fmt(p.budget),
-                )
+            pairs.setdefault(id(price), []).append((price, q, total))
+        for options in pairs.values():
+            if any(close(total, t, **tol) for _, _, total in options for t in targets):
+                continue
+            price, q, total = min(options, key=lambda o: min(abs(o[2] - t) / max(t, 1e-9) for t in targets))
+            raw = line_with(price.value_raw)
+            yield rule.finding(
+                raw,
+                project=p,
+                indicator=price,
+                value=raw,
+                quantity=line_with(q.value_raw),
+                total=_fmt(total),
+                budget=_fmt(p.budget),
+            )
 
 
 @check("funds_sum")

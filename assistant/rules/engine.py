@@ -97,6 +97,7 @@ class Lexicon(BaseModel):
     reverse_keywords: list[str] = Field(default_factory=list)
     outcome_verbs: list[str] = Field(default_factory=list)
     outcome_adverbs: list[str] = Field(default_factory=list)
+    promise_conjunctions: list[str] = Field(default_factory=list)
     generic_tokens: list[str] = Field(default_factory=list)
     mapping_stopwords: list[str] = Field(default_factory=list)
     measure_units: list[str] = Field(default_factory=list)
