@@ -1,7 +1,8 @@
 """Department goals: which 分项绩效目标 each project serves, and which numbered targets no project funds.
 
-Keywords decide (themes from rules/lexicon.yaml plus shared jieba words); embeddings, when an
-embedder is given, rank areas and may add a link where keywords are weak but point the same way.
+Keywords decide (themes from rules/lexicon.yaml, distinctive words of the project's name, shared
+jieba words); embeddings, when an embedder is given, rank areas and may add a link where keywords
+are weak but point the same way.
 Findings built on the map (rules/checks_dept.py) use keyword links only, so a review gives the same
 answer with or without the embedding model.
 """
@@ -34,7 +35,9 @@ class AreaLink(BaseModel):
     embedding_score: float | None = None  # 0..1, relative to the project's other areas
     linked: bool = False  # the project serves this area
     by_keywords: bool = False  # linked on keyword evidence alone
-    basis: Literal["theme", "name", "words", ""] = ""  # what the keyword score rests on
+    # what the keyword score rests on: a theme main to both texts, a theme main to the area only
+    # (a side topic of the project), the project's name, or shared words
+    basis: Literal["theme", "side_theme", "name", "words", ""] = ""
     shared: list[str] = Field(default_factory=list)  # themes or words both texts name
 
 
@@ -190,8 +193,9 @@ def keyword_score(
     a_words: set[str],
     idf: dict[str, float],
     name_words: set[str] | frozenset[str] = frozenset(),
+    p_main: set[str] | None = None,
 ) -> tuple[float, list[str], str]:
-    """0..1, the shared evidence and its basis (theme | name | words). A shared main theme links.
+    """0..1, the shared evidence and its basis (see AreaLink.basis). A shared main theme links.
     So does the project's name: two distinctive words of it in the area's text (治超检测站运行经费
     and "治超检测站全年运行"). Otherwise, where the theme lexicon knows the area, shared words alone
     never link it; where it does not (another kind of department), two distinctive shared words link."""
@@ -200,7 +204,8 @@ def keyword_score(
     named = sorted(t for t in name_words & a_words if idf.get(t, 0) >= rare)
     shared_main, shared_any = sorted(p_themes & main), sorted(p_themes & set(weights))
     if shared_main:
-        return 1.0, shared_main, "theme"
+        side = p_main is not None and not set(shared_main) & p_main
+        return 1.0, shared_main, "side_theme" if side else "theme"
     if len(named) >= 2:
         return 0.75, named, "name"
     if weights:
@@ -248,14 +253,17 @@ def map_goals(
             gm.projects.append(pg)
             continue
         text = project_text(p)
-        p_themes = set(themes(text, lex))
+        counts = themes(text, lex)
+        p_themes = set(counts)
+        top = max(counts.values(), default=0)
+        p_main = {k for k, n in counts.items() if n >= 0.5 * top}
         p_words = _words(text, lex)
         name_words = set(maximal(sorted(_words(_DOC_NO.sub("", p.name), lex))))  # 卫生室, not 卫生
         second = sorted(sims[n])[-2] if sims is not None and len(doc.goal_areas) > 1 else None
         for k, a in enumerate(doc.goal_areas):
             weights, main = area_themes[k]
             kw, shared, basis = keyword_score(
-                p_themes, p_words, weights, main, area_tokens[k], idf, name_words
+                p_themes, p_words, weights, main, area_tokens[k], idf, name_words, p_main
             )
             link = AreaLink(
                 area=a.number,

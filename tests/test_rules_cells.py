@@ -53,13 +53,24 @@ def test_missing_value_basis_goal():
 
 
 def test_vague_phrases_need_no_number_or_scale():
-    for value in ("较上年提高", "持续发挥", "保障运转", "有效提升", "明显改善", "进一步提高", "便民利民"):
+    for value in (
+        "较上年提高",
+        "持续发挥",
+        "保障运转",
+        "保障学校正常运转",
+        "维持单位正常运转",
+        "保障系统正常运行",
+        "有效提升",
+        "明显改善",
+        "进一步提高",
+        "便民利民",
+    ):
         f = review_document(
             doc(project(_with("新增森林面积", row(BEN, "生态效益指标", "新增森林面积", value))))
         ).findings
         assert ids(f) == ["VAGUE-PHRASE"], value
         assert f[0].evidence == value
-    for value in ("较上年提高5%", "达成年度指标", "优良中差"):
+    for value in ("较上年提高5%", "达成年度指标", "优良中差", "保障120所学校正常运转", "正常运转率≥98%"):
         f = review_document(
             doc(project(_with("新增森林面积", row(BEN, "生态效益指标", "新增森林面积", value))))
         ).findings

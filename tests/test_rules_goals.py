@@ -31,6 +31,20 @@ def test_goal_numbers_match_single_values_and_sums():
     assert (f.rule_id, f.evidence) == ("GAP-NUMBER", "不动产登记宣传二次")
 
 
+def test_goal_unit_price_matches_a_unit_price_row():
+    rows = [
+        row(OUT, "数量指标", "资助学生人数", "≥210人"),
+        *project().indicators[1:3],
+        row(OUT, "成本指标", "国家助学金资助标准", "2000元/人"),
+        *project().indicators[4:],
+    ]
+    goal = "1.资助普通高中家庭经济困难学生210人，每生每年2000元。"
+    assert review_document(doc(project(rows, goal=goal, budget=42.0))).findings == []
+    goal = "1.资助普通高中家庭经济困难学生210人，每生每年2500元。"
+    [f] = review_document(doc(project(rows, goal=goal, budget=42.0))).findings
+    assert (f.rule_id, f.evidence) == ("GAP-NUMBER", "每生每年2500元")
+
+
 def test_goal_number_that_differs_from_indicator():
     [f] = review_document(doc(project(goal="1.完成人工造林1500亩。"))).findings
     assert f.rule_id == "GAP-NUMBER" and f.evidence == "完成人工造林1500亩"
@@ -58,6 +72,21 @@ def test_promises_without_indicators():
     rows = [*project().indicators, row(BEN, "生态效益指标", "森林覆盖率", "≥35%")]
     [f] = review_document(doc(project(rows, goal=goal))).findings
     assert (f.rule_id, f.evidence) == ("GAP-PROMISE", "增加农民收入")
+
+
+def test_each_joined_promise_needs_its_own_indicator():
+    rows = [
+        *project().indicators,
+        row(BEN, "社会效益指标", "教师教育教学能力", "达成年度指标"),
+        row(BEN, "社会效益指标", "不动产登记办理时限", "≤5个工作日"),
+    ]
+    goal = "1.提升教师教育教学能力和信息技术应用能力。"
+    [f] = review_document(doc(project(rows, goal=goal))).findings
+    assert (f.rule_id, f.evidence) == ("GAP-PROMISE", "提升教师教育教学能力和信息技术应用能力")
+    assert "信息技术" in f.message and "教师" not in f.message.split("未出现")[1]
+    # a one-word part only qualifies the part before it: 标准化 shares 不动产登记's indicator
+    goal = "1.提升教师教育教学能力，促进不动产登记规范化、标准化。"
+    assert review_document(doc(project(rows, goal=goal))).findings == []
 
 
 AREAS = [

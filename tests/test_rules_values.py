@@ -60,6 +60,25 @@ def test_unit_price_times_quantity():
     assert ids(f) == ["COST-UNIT-PRICE"] and "5.62" in f[0].message
 
 
+def test_unit_price_picks_the_matching_quantity():
+    # 89元/人 applies to the 40045 residents, not to the 8600 elderly also counted in 人
+    base = [
+        row("成本指标", "经济成本指标", "人均补助标准", "89元/人"),
+        row(OUT, "数量指标", "服务常住人口数", "40045人"),
+        row(OUT, "数量指标", "老年人健康管理人数", "≥8600人"),
+        *project().indicators[1:3],
+        *project().indicators[4:],
+    ]
+    goal = "1.为40045名常住居民提供服务，老年人健康管理8600人。"
+    assert _review(base, budget=356.4, goal=goal) == []
+    wrong = [r for r in base if r.level3 != "服务常住人口数"] + [
+        row(OUT, "数量指标", "服务常住人口数", "30000人")
+    ]
+    f = _review(wrong, budget=356.4, goal="1.老年人健康管理8600人，服务常住人口30000人。")
+    # one finding per price, quoting the closer pair (30000人 × 89元 = 267万元)
+    assert ids(f) == ["COST-UNIT-PRICE"] and "30000人" in f[0].message and "267" in f[0].message
+
+
 def test_cost_below_budget_unexplained():
     rows = _with("预算控制数", row(OUT, "成本指标", "设备购置费", "4万元"))
     assert ids(_review(rows)) == ["COST-BELOW-BUDGET"]

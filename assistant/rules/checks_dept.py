@@ -6,7 +6,6 @@ Only keyword links count here, so the findings do not depend on whether embeddin
 from __future__ import annotations
 
 from collections.abc import Iterator
-
 from typing import TYPE_CHECKING
 
 from ..models import Document, Finding, Project, SourceLocation
@@ -64,10 +63,13 @@ def _funded(t: DeptTarget, ctx: Context) -> bool:
 
 
 def _served(area: int, gm) -> bool:
-    """A project serves the area on strong keyword evidence: a shared main theme or its name's words.
-    Shared ordinary words (教育, 新增, 农村公路) do not count here."""
+    """A project serves the area on strong keyword evidence: a theme main to both (not a side mention
+    of 幼儿园 in a camera project) or its name's words. Shared ordinary words (教育, 新增, 农村公路)
+    do not count here."""
     return any(
-        s.area == area and s.by_keywords and s.basis in ("theme", "name") for p in gm.projects for s in p.scores
+        s.area == area and s.by_keywords and s.basis in ("theme", "name")
+        for p in gm.projects
+        for s in p.scores
     )
 
 
