@@ -200,13 +200,15 @@ class OfflineDrafter:
             if rows:
                 return rows
             if best is not None and (not self.weak or best.similarity >= WEAK_SIMILARITY - 0.01):
-                scaled = scale_quantity(best, req.budget)
-                i = best.indicator
-                if scaled is not None:
-                    value, note = scaled
-                    return [DraftRow(indicator=make_indicator(OUTPUT, QUANTITY, i.level3, i.description, value, "项目实施方案及往年同类项目"), precedents=prec, confidence=conf * 0.8, note=note)]
-                if is_measurable(i) and i.value.kind == "quantity":
-                    return [DraftRow(indicator=make_indicator(OUTPUT, QUANTITY, i.level3, i.description, i.value_raw, i.basis or "年度工作计划"), precedents=prec, confidence=conf * 0.7, note="沿用往年同类项目的数量，请按本年任务核对")]
+                # the best row, plus a second quantity of the same precedent project when it has one
+                companions = [o for o in options[1:] if o.project is best.project][:1]
+                rows = []
+                for c in [best, *companions]:
+                    row = _precedent_quantity(c, req.budget)
+                    if row is not None and row.indicator.level3 not in {r.indicator.level3 for r in rows}:
+                        rows.append(row)
+                if rows:
+                    return rows
             return [DraftRow(indicator=make_indicator(OUTPUT, QUANTITY, f"{_short(req.name)}任务完成数量", "年度内完成项目规定的全部任务", "≥1项", "项目实施方案"), precedents=[], confidence=0.3, note="描述中没有数量，往年也无可比的同类项目，请按实际任务量修改")]
         if slot.level2 == QUALITY:
             if desc.rates:
@@ -243,6 +245,21 @@ class OfflineDrafter:
             i = best.indicator
             return [DraftRow(indicator=make_indicator(SATISFACTION, slot.level2, i.level3, "通过问卷调查了解服务对象对项目实施的满意程度", i.value_raw, "问卷调查"), precedents=prec, confidence=conf, note="满意度以问卷调查为准")]
         return []
+
+
+def _precedent_quantity(c: Candidate, budget: float) -> DraftRow | None:
+    """A precedent's quantity row for the new project: scaled by budget when its unit cost supports
+    it, else kept as it was when measurable; None when it cannot serve."""
+    i, conf = c.indicator, round(c.similarity, 2)
+    scaled = scale_quantity(c, budget)
+    if scaled is not None:
+        value, note = scaled
+        ind = make_indicator(OUTPUT, QUANTITY, i.level3, i.description, value, "项目实施方案及往年同类项目")
+        return DraftRow(indicator=ind, precedents=[c.precedent()], confidence=conf * 0.8, note=note)
+    if is_measurable(i) and i.value.kind == "quantity":
+        ind = make_indicator(OUTPUT, QUANTITY, i.level3, i.description, i.value_raw, i.basis or "年度工作计划")
+        return DraftRow(indicator=ind, precedents=[c.precedent()], confidence=conf * 0.7, note="沿用往年同类项目的数量，请按本年任务核对")
+    return None
 
 
 def _short(name: str) -> str:
