@@ -23,8 +23,8 @@ if not resources.corpus_ready():
     # First start: ingest corpus/ so drafting has precedents; the page is usable as soon as it ends.
     bar = st.progress(0.0, text="首次启动：正在把往年资料（corpus/）入库…")
 
-    def step(done: int, total: int, name: str) -> None:
-        label = f"首次启动：正在入库「{name}」（{done + 1}/{total}）" if name else "首次启动：入库完成"
+    def step(done: float, total: int, name: str) -> None:
+        label = f"首次启动：正在入库「{name}」（{min(int(done) + 1, total)}/{total}）" if name else "首次启动：入库完成"
         bar.progress(done / total if total else 1.0, text=label)
 
     try:

@@ -35,7 +35,7 @@ from .vectorstore import DocumentStore, JixiaoEmbeddingFunction, open_client
 
 Grain = Literal["project", "indicator"]
 Mode = Literal["hybrid", "dense", "bm25"]
-Progress = Callable[[int, int, str], None]  # (done, total, label)
+Progress = Callable[[float, int, str], None]  # (files done, possibly fractional; total files; file name)
 
 
 class SkippedFile(BaseModel):
@@ -186,7 +186,12 @@ class KnowledgeBase:
                 report.skipped.append(SkippedFile(path=str(path), reason=reason))
                 continue
             doc.source_file = path.name
-            added, removed = self.ingest_document(doc)
+            on_batch = None
+            if progress:
+                # within a file, report embedding progress as a fraction of that file
+                def on_batch(done: int, total: int, n: int = n, name: str = path.name) -> None:
+                    progress(n + (done / total if total else 1.0), len(files), name)
+            added, removed = self.ingest_document(doc, on_batch=on_batch)
             report.documents += 1
             report.projects += len(doc.projects)
             report.rows += sum(len(p.indicators) for p in doc.projects)
