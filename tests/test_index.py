@@ -246,3 +246,13 @@ def test_eval_cases_load_strictly(tmp_path, body, message):
     path.write_text(body, encoding="utf-8")
     with pytest.raises(InputError, match=message):
         load_cases(path)
+
+
+def test_ingest_progress_moves_within_a_file(seed_path):
+    from assistant.index import KnowledgeBase
+
+    seen: list[float] = []
+    KnowledgeBase().ingest([seed_path], progress=lambda done, total, name: seen.append(done / total))
+    assert seen[0] == 0 and seen[-1] == 1
+    assert any(0 < x < 1 for x in seen)  # the bar moves while one file is embedded
+    assert seen == sorted(seen)
