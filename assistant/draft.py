@@ -174,11 +174,12 @@ class OfflineDrafter:
             draft.rows += self._fill(slot, options, req, desc)
         project.indicators = [r.indicator for r in draft.rows]
         grounded = [r for r in draft.rows if r.precedents and r.note.startswith(("沿用", "按往年"))]
-        if self.weak or len(grounded) < len(draft.rows) / 2:
-            weak = [r.indicator.level3 for r in draft.rows if r not in grounded and r.indicator.level2 != COST]
+        own = [r for r in draft.rows if r.note.startswith(("取自项目描述", "按本项目预算"))]  # the user's own words
+        weak = [r.indicator.level3 for r in draft.rows if r not in grounded and r not in own]
+        if weak and (self.weak or len(grounded) + len(own) < len(draft.rows) / 2 or any(not r.precedents for r in draft.rows if r not in own)):
             draft.notes.append(
-                f"往年资料中没有足够相似的项目（{len(grounded)}/{len(draft.rows)} 行有可沿用的往年指标），"
-                "以下指标主要依据项目描述和通用要求起草，请重点核对：" + "、".join(weak) + "。"
+                f"往年资料中没有足够相似的同类指标：{len(weak)} 行按通用要求或弱相关的往年指标起草，请重点核对："
+                + "、".join(weak) + "。"
             )
         project.spending_plan = spending_plan(desc.deadline_month, bool(_RECURRING.search(req.name)) and not desc.deadline_month)
         project.goal = _goal_text(req, draft.rows)
@@ -193,7 +194,7 @@ class OfflineDrafter:
             rows = [
                 DraftRow(
                     indicator=make_indicator(OUTPUT, QUANTITY, q.level3, q.description, q.value, "项目实施方案及年度工作计划"),
-                    precedents=prec, confidence=0.9, note="取自项目描述中的数量",
+                    precedents=[], confidence=0.9, note="取自项目描述中的数量",
                 )
                 for q in desc.quantities[:3]
             ]
@@ -213,7 +214,7 @@ class OfflineDrafter:
         if slot.level2 == QUALITY:
             if desc.rates:
                 label, value = desc.rates[0]
-                return [DraftRow(indicator=make_indicator(OUTPUT, QUALITY, label, f"{label}达到项目要求", f"≥{_fmt(value)}%", "项目实施方案及行业标准"), precedents=prec, confidence=0.9, note="取自项目描述中的比率")]
+                return [DraftRow(indicator=make_indicator(OUTPUT, QUALITY, label, f"{label}达到项目要求", f"≥{_fmt(value)}%", "项目实施方案及行业标准"), precedents=[], confidence=0.9, note="取自项目描述中的比率")]
             if best is not None and best.indicator.value.kind == "percentage" and (best.indicator.value.number or 0) <= 100:
                 i = best.indicator
                 value = "100%" if (i.value.number or 0) >= 100 else i.value_raw
@@ -227,10 +228,10 @@ class OfflineDrafter:
                 i = best.indicator
                 return [DraftRow(indicator=make_indicator(OUTPUT, TIMELINESS, i.level3, i.description, i.value_raw, i.basis or "年度工作计划"), precedents=prec, confidence=conf, note="沿用往年同类项目的时效指标")]
             note = "取自项目描述中的完成时限" if desc.deadline_month else "完成时间设在预算年度内"
-            return [DraftRow(indicator=make_indicator(OUTPUT, TIMELINESS, "项目完成时间", "在规定时限内完成项目全部任务", deadline_value(y, month), "项目实施方案及年度工作计划"), precedents=prec, confidence=0.8 if desc.deadline_month else conf * 0.8, note=note)]
+            return [DraftRow(indicator=make_indicator(OUTPUT, TIMELINESS, "项目完成时间", "在规定时限内完成项目全部任务", deadline_value(y, month), "项目实施方案及年度工作计划"), precedents=[] if desc.deadline_month else prec, confidence=0.8 if desc.deadline_month else conf * 0.8, note=note)]
         if slot.level2 == COST:
             value = f"≤{_fmt(req.budget)}万元"
-            return [DraftRow(indicator=make_indicator(OUTPUT, COST, "项目预算控制数", "项目全年支出控制在批复预算以内", value, "年初预算安排"), precedents=prec, confidence=1.0, note="按本项目预算数设定")]
+            return [DraftRow(indicator=make_indicator(OUTPUT, COST, "项目预算控制数", "项目全年支出控制在批复预算以内", value, "年初预算安排"), precedents=[], confidence=1.0, note="按本项目预算数设定")]
         if slot.level1 == BENEFIT:
             if slot.level2 == SUSTAINABLE and (best is None or not is_measurable(best.indicator)):
                 return []  # optional: only a measurable precedent earns a place

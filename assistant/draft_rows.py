@@ -150,7 +150,8 @@ def spending_plan(deadline_month: int | None, recurring: bool) -> SpendingPlan:
     else:
         checkpoints = [3, 6, 10, 12]
         done = next(i for i, c in enumerate(checkpoints) if deadline_month <= c)
-        values = [round(100.0 * min(1.0, (i + 1) / (done + 1)), 0) for i in range(4)]
+        # spread evenly up to the deadline's checkpoint, in steps of 10% as plans are usually written
+        values = [min(100.0, round(10.0 * (i + 1) / (done + 1)) * 10.0) for i in range(4)]
     return SpendingPlan(mar=values[0], jun=values[1], oct=values[2], dec=values[3], raw=[f"{v:g}%" for v in values])
 
 
