@@ -169,9 +169,10 @@ def draft(
     llm: bool | None = typer.Option(None, "--llm/--no-llm", help="是否使用大模型（缺省：配置了就用）"),
 ) -> None:
     """根据项目名称、预算和用途起草绩效目标表。"""
-    from .draft import draft_document, draft_markdown, draft_project
+    from .draft import draft_project
     from .models import DraftRequest
     from .writers import render_document
+    from .writers.draft import draft_document, draft_markdown
 
     try:
         if budget <= 0:

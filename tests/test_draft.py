@@ -7,7 +7,7 @@ from docx import Document as DocxDocument
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.draft import MemoryPrecedents, OfflineDrafter, draft_markdown, self_review
+from assistant.draft import MemoryPrecedents, OfflineDrafter, self_review
 from assistant.draft_rows import read_description
 from assistant.evals.drafts import (
     cost_matches_budget,
@@ -17,6 +17,7 @@ from assistant.evals.drafts import (
     score_draft,
 )
 from assistant.models import DraftRequest
+from assistant.writers.draft import draft_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 SUITE = load_draft_suite(ROOT / "evals" / "cases" / "drafts_seed.yaml")

@@ -23,8 +23,8 @@ class ReadabilityVerdict(BaseModel):
 
 def judge_draft_readability(draft: Draft, chat=None) -> Score:
     """1–5 from the model, mapped to 0..1; passes at 4 or more; the reason lists the model's problems."""
-    from ..draft import draft_markdown
     from ..llm import build_chat_model, prompt, structured_call
+    from ..writers.draft import draft_markdown
 
     chat = chat if chat is not None else build_chat_model()
     if chat is None:

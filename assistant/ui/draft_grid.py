@@ -194,8 +194,8 @@ def auto_fixed(draft: Draft) -> tuple[Draft, list[str]]:
 
 def draft_files(draft: Draft) -> dict[str, bytes]:
     """The draft as .docx, .xlsx and JSON (a Document the 审核 and 问答 pages can open again)."""
-    from ..draft import draft_document
     from ..writers import render_document
+    from ..writers.draft import draft_document
 
     doc = draft_document(draft)
     doc.source_file = f"{draft.project.name}绩效目标表.json"
