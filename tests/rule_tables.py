@@ -9,8 +9,10 @@ OUT, BEN, SAT = "产出指标", "效益指标", "满意度指标"
 
 
 def row(
-    l1: str, l2: str, l3: str, value: str, desc: str | None = None, basis: str = "2024年工作计划"
+    l1: str, l2: str, l3: str, value: str, desc: str | None = None, basis: str | None = None
 ) -> Indicator:
+    if basis is None:  # a clean row: 满意度 rows name their survey method (SAT-METHOD)
+        basis = "问卷调查" if "满意" in l1 else "2024年工作计划"
     return Indicator(
         level1=l1,
         level2=l2,

@@ -102,3 +102,44 @@ def test_copied_level2_value_and_basis():
     assert ids(review_document(doc(project(rows))).findings) == ["COPY-VALUE"]  # not also VAGUE-PHRASE
     rows = _with("人工造林面积", row(OUT, "数量指标", "人工造林面积", "≥1000亩", basis="人工造林面积"))
     assert ids(review_document(doc(project(rows))).findings) == ["COPY-BASIS"]
+
+
+def _sat(basis: str, desc: str = "群众对项目实施的满意比例", l1: str = SAT, value: str = "≥90%"):
+    rows = _with("群众满意度", row(l1, "服务对象满意度指标", "群众满意度", value, desc=desc, basis=basis))
+    return review_document(doc(project(rows))).findings
+
+
+def test_satisfaction_basis_names_no_survey_method():
+    [f] = _sat("项目执行效果")
+    assert (f.rule_id, f.category, f.severity) == ("SAT-METHOD", "missing_value", "info")
+    assert (f.indicator, f.evidence) == ("群众满意度", "项目执行效果")
+    assert "“群众满意度”" in f.message and "“项目执行效果”" in f.message
+    assert "问卷调查" in f.suggestion
+    for basis in ("群众反映", "冀财资环[2023]107号", "以前年度经验值"):
+        assert ids(_sat(basis)) == ["SAT-METHOD"], basis
+    # a 满意度 三级 under another 一级 is a 满意度 row too (misfiled as well, and 满意度 then missing)
+    assert "SAT-METHOD" in ids(_sat("项目实施效果", l1=BEN))
+    # a multi-line 依据: evidence is a verbatim line of the cell
+    [f] = _sat("项目实施效果\n群众反映")
+    assert f.evidence == "项目实施效果"
+
+
+def test_satisfaction_with_a_survey_method_is_not_flagged():
+    for basis in ("问卷调查", "调查问卷", "电话回访", "入户走访", "第三方满意度测评", "12345热线", "座谈会"):
+        assert _sat(basis) == [], basis
+    assert _sat("上级文件", desc="随机抽取受助家庭开展问卷调查的满意比例") == []  # method in 描述
+    assert _sat("上级文件\n抽样调查不少于100户") == []
+
+
+def test_satisfaction_method_leaves_other_rules_their_rows():
+    assert ids(_sat("")) == ["MISSING-BASIS"]  # empty 依据: another rule
+    assert ids(_sat("群众满意度")) == ["COPY-BASIS"]  # 依据 repeating the name: another rule
+    assert ids(_sat("待填写")) == ["PH-CELL"]
+    assert ids(_sat("项目实施效果", value="≥XX%")) == ["PH-CELL"]
+    secret = [
+        row(l1, l2, "密", "密", desc="密", basis="密")
+        for l1, l2 in [(OUT, "数量指标"), (BEN, "社会效益指标")]
+    ]
+    # a wholly redacted table gets PH-REDACTED only, even where its 满意度 row has a value and a 依据
+    secret.append(row(SAT, "服务对象满意度指标", "群众满意度", "≥90%", desc="密", basis="项目实施效果"))
+    assert ids(review_document(doc(project(secret, goal="1.密", purpose="密"))).findings) == ["PH-REDACTED"]

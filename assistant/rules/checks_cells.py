@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..categories import TIMELINESS, canonical_level2
+from ..categories import SATISFACTION, TIMELINESS, canonical_level1, canonical_level2
 from ..models import Document, Finding, Project, SourceLocation
 from ..values import normalize_text
 from .engine import Context, Lexicon, Rule, check, find_phrase, line_with, same_text
@@ -141,6 +141,25 @@ def missing_basis(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     for p, i in ctx.rows():
         if not i.basis.strip() and i.level3.strip() and i.value.kind != "placeholder":
             yield rule.finding(line_with(i.level3), project=p, indicator=i)
+
+
+@check("satisfaction_method")
+def satisfaction_method(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """A 满意度 row whose 依据, 描述 and 三级 name no survey method (问卷, 回访, 座谈…): checklists ask
+    how satisfaction is measured. Empty 依据 is MISSING-BASIS's, a 依据 copying the name COPY-BASIS's,
+    placeholders PH-CELL's."""
+    lex = ctx.lexicon
+    for p, i in ctx.rows():
+        if canonical_level1(i.level1) != SATISFACTION and "满意度" not in i.level3:
+            continue
+        if not i.basis.strip() or same_text(i.basis, i.level3) or i.value.kind == "placeholder":
+            continue
+        if any(placeholder_in(c, lex) for c in (i.level3, i.basis)):
+            continue
+        if any(find_phrase(c, lex.survey_methods) for c in (i.basis, i.description, i.level3)):
+            continue
+        lines = [ln.strip() for ln in i.basis.splitlines() if ln.strip()]
+        yield rule.finding(line_with(i.basis), project=p, indicator=i, basis="".join(lines))
 
 
 @check("missing_field")

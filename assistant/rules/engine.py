@@ -90,6 +90,7 @@ class Lexicon(BaseModel):
     placeholder_cells: list[str] = Field(default_factory=list)
     placeholder_patterns: list[str] = Field(default_factory=list)
     residue_patterns: list[str] = Field(default_factory=list)
+    survey_methods: list[str] = Field(default_factory=list)
     level2_keywords: dict[str, list[str]] = Field(default_factory=dict)
     level2_lenient: list[str] = Field(default_factory=list)
     rate_keywords: list[str] = Field(default_factory=list)
