@@ -83,3 +83,15 @@ def fake_openai(monkeypatch):
     yield server
     server.stop()
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def no_tiktoken(monkeypatch):
+    """tiktoken downloads BPE files on first use: no LLM path may touch it."""
+    import tiktoken
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("tiktoken used (it would download BPE files)")
+
+    monkeypatch.setattr(tiktoken, "get_encoding", refuse)
+    monkeypatch.setattr(tiktoken, "encoding_for_model", refuse)

@@ -20,17 +20,6 @@ Q8 = "项目8的预算是多少？"
 FALLBACK = re.compile(r"^大模型调用失败（.+），已改用离线引擎回答")
 
 
-@pytest.fixture
-def no_tiktoken(monkeypatch):
-    """tiktoken downloads BPE files on first use: the chat path must never touch it."""
-    import tiktoken
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("tiktoken used (it would download BPE files)")
-
-    monkeypatch.setattr(tiktoken, "get_encoding", refuse)
-    monkeypatch.setattr(tiktoken, "encoding_for_model", refuse)
-
 
 def system(body: dict) -> str:
     return body["messages"][0]["content"]

@@ -25,16 +25,6 @@ REQ = DraftRequest(name="人工造林项目", budget=80, purpose="人工造林10
 FALLBACK = "已改用离线引擎"
 
 
-@pytest.fixture
-def no_tiktoken(monkeypatch):
-    import tiktoken
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("tiktoken used (it would download BPE files)")
-
-    monkeypatch.setattr(tiktoken, "get_encoding", refuse)
-    monkeypatch.setattr(tiktoken, "encoding_for_model", refuse)
-
 
 @pytest.fixture
 def seed_precedents(seed_doc):

@@ -24,17 +24,6 @@ from assistant.settings import get_settings
 pytestmark = pytest.mark.usefixtures("no_network", "no_tiktoken")
 
 
-@pytest.fixture
-def no_tiktoken(monkeypatch):
-    """tiktoken downloads BPE files on first use: no LLM path may touch it."""
-    import tiktoken
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("tiktoken used (it would download BPE files)")
-
-    monkeypatch.setattr(tiktoken, "get_encoding", refuse)
-    monkeypatch.setattr(tiktoken, "encoding_for_model", refuse)
-
 
 SOURCE = "2024年完成新增耕地2000亩，修复历史遗留矿山26处。"
 

@@ -21,16 +21,6 @@ FOREST = "冀财资环【2022】91号-提前下达2023年中央林业改革发�
 NOT_DONE = "本次审核仅含规则检查结果"
 
 
-@pytest.fixture
-def no_tiktoken(monkeypatch):
-    import tiktoken
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("tiktoken used (it would download BPE files)")
-
-    monkeypatch.setattr(tiktoken, "get_encoding", refuse)
-    monkeypatch.setattr(tiktoken, "encoding_for_model", refuse)
-
 
 @pytest.fixture
 def forest(seed_doc):
