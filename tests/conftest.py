@@ -20,7 +20,11 @@ def isolated_settings(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("JIXIAO_DATA_DIR", str(data))
     # one embedding cache for the whole session: vectors depend only on the text, never on the test
     monkeypatch.setenv("JIXIAO_CACHE_DIR_OVERRIDE", str(tmp_path_factory.getbasetemp() / "shared-cache"))
-    for var in ("JIXIAO_LLM_BASE_URL", "JIXIAO_LLM_MODEL", "JIXIAO_EMBED_BASE_URL", "JIXIAO_CHROMA_HOST"):
+    # empty values, not unset ones: environment variables also override a developer's .env file
+    for var in ("JIXIAO_LLM_BASE_URL", "JIXIAO_LLM_MODEL", "JIXIAO_LLM_API_KEY", "JIXIAO_EMBED_BASE_URL",
+                "JIXIAO_EMBED_MODEL", "JIXIAO_CHROMA_HOST"):
+        monkeypatch.setenv(var, "")
+    for var in ("JIXIAO_LLM_CACHE", "JIXIAO_LLM_STRUCTURED_METHOD", "JIXIAO_RETRIEVAL_MODE", "JIXIAO_MAX_FILE_MB"):
         monkeypatch.delenv(var, raising=False)
     get_settings.cache_clear()
     yield data
