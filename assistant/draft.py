@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
-import yaml
 
 from .categories import (
     BENEFIT,
@@ -43,6 +42,7 @@ from .draft_rows import (
 )
 from .embeddings import Embedder, get_embedder
 from .models import Document, Draft, DraftRequest, DraftRow, Finding, Project
+from .yamlfile import read_yaml
 
 WEAK_SIMILARITY = 0.875  # e5 cosine below which a precedent project is not really alike
 ROW_FIT_MIN = 0.866  # e5 cosine between a precedent row and the description below which it does not fit
@@ -120,7 +120,7 @@ def _flagged_rows(similar: list[Similar], year: int) -> set[tuple[int, int | Non
 
 @lru_cache(maxsize=1)
 def templates() -> dict[str, dict[str, str]]:
-    return yaml.safe_load(TEMPLATES.read_text(encoding="utf-8"))
+    return read_yaml(TEMPLATES, "起草模板文件")
 
 
 def _ranked(candidates: list[Candidate], text: str, embedder: Embedder) -> list[Candidate]:

@@ -8,11 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import InputError
 from .settings import PROJECT_ROOT
+from .yamlfile import read_yaml
 
 CASES_PATH = PROJECT_ROOT / "evals" / "cases" / "retrieval.yaml"
 
@@ -73,11 +73,9 @@ class RetrievalMetrics(Strict):
 def load_cases(path: str | Path = CASES_PATH) -> list[RetrievalCase]:
     """Strict load: a typo in a key fails with the case it sits in."""
     p = Path(path)
+    data = read_yaml(p, "检索评测用例")
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
         cases = RetrievalCases.model_validate(data).cases
-    except (OSError, yaml.YAMLError) as e:
-        raise InputError(f"无法读取检索评测用例「{p}」：{e}") from None
     except ValidationError as e:
         err = e.errors()[0]
         where = ".".join(str(x) for x in err["loc"])

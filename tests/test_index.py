@@ -236,7 +236,7 @@ def test_score_case_names_what_is_missing():
             + "  - id: a\n    query: r\n    expected: [{project: 乙}]\n",
             "重复",
         ),
-        ("cases: [", "无法读取"),
+        ("cases: [", "不是合法的 YAML"),
     ],
 )
 def test_eval_cases_load_strictly(tmp_path, body, message):

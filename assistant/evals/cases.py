@@ -26,13 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import InputError
 from ..models import Category
 from ..retrieval_eval import RetrievalCases
 from ..settings import PROJECT_ROOT
+from ..yamlfile import read_yaml
 from .drafts import DraftSuite
 from .qa import QASuite
 
@@ -193,20 +193,7 @@ def load_case_file(path: str | Path, root: Path = PROJECT_ROOT) -> CaseFile:
     """Read and validate one case file; any problem raises InputError naming the file and field."""
     p = Path(path)
     rel = _rel(p, root)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"找不到评测用例文件「{rel}」。") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(
-            f"无法读取评测用例文件「{rel}」：{e.__class__.__name__}。请保存为 UTF-8 编码的 YAML。"
-        ) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = f"第{mark.line + 1}行" if mark else ""
-        raise InputError(f"评测用例文件「{rel}」不是合法的 YAML{line}：请检查缩进、冒号和引号。") from None
+    data = read_yaml(p, "评测用例文件", shown=rel)
     suite = suite_of(p, data)
     if suite is None:
         raise InputError(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..categories import (
@@ -24,6 +23,7 @@ from ..categories import (
 )
 from ..embeddings import Embedder, get_embedder
 from ..models import Draft, DraftRequest, Project
+from ..yamlfile import read_yaml
 from .qa import Score
 
 QUANTIFIED = {"quantity", "percentage", "money", "unit_price", "date", "duration"}
@@ -58,7 +58,7 @@ class DraftSuite(BaseModel):
 
 
 def load_draft_suite(path: str | Path) -> DraftSuite:
-    return DraftSuite.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    return DraftSuite.model_validate(read_yaml(path, "评测用例文件"))
 
 
 def missing_categories(project: Project) -> list[str]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..citations import is_grounded
 from ..models import Answer, Document
+from ..yamlfile import read_yaml
 
 
 class ExpectedCitation(BaseModel):
@@ -44,7 +44,7 @@ class Score(BaseModel):
 
 
 def load_qa_suite(path: str | Path) -> QASuite:
-    return QASuite.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    return QASuite.model_validate(read_yaml(path, "评测用例文件"))
 
 
 def _cites(answer: Answer, exp: ExpectedCitation) -> bool:

@@ -14,12 +14,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import InputError
 from ..models import Category, Document, Finding, Indicator, Project, Severity, SourceLocation
 from ..values import normalize_text
+from ..yamlfile import read_yaml
 
 if TYPE_CHECKING:
     from ..goals import GoalMap
@@ -125,27 +125,10 @@ class Policy(BaseModel):
         return out
 
 
-def _read_yaml(path: Path, what: str) -> Any:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"找不到{what}「{path}」。") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(
-            f"无法读取{what}「{path}」：{e.__class__.__name__}。请确认是 UTF-8 编码的 YAML 文件。"
-        ) from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"第{mark.line + 1}行" if mark else ""
-        raise InputError(f"{what}「{path}」不是合法的 YAML{where}，请检查缩进和冒号。") from None
-
-
 def load_rules(path: str | Path | None = None) -> list[Rule]:
     """Load a rule pack (default: rules/default.yaml); a broken pack raises InputError."""
     p = Path(path) if path else DEFAULT_PACK
-    data = _read_yaml(p, "规则文件")
+    data = read_yaml(p, "规则文件")
     try:
         pack = RulePack.model_validate(data)
     except ValidationError as e:
@@ -174,7 +157,7 @@ def default_rules() -> list[Rule]:
 def load_lexicon(path: str | None = None) -> Lexicon:
     p = Path(path) if path else LEXICON_FILE
     try:
-        return Lexicon.model_validate(_read_yaml(p, "词表文件") or {})
+        return Lexicon.model_validate(read_yaml(p, "词表文件") or {})
     except ValidationError as e:
         err = e.errors()[0]
         raise InputError(f"词表文件「{p}」格式有误：{'.'.join(map(str, err['loc']))} {err['msg']}") from None
@@ -182,7 +165,7 @@ def load_lexicon(path: str | None = None) -> Lexicon:
 
 def load_policy(path: str | Path, known: Iterable[str] | None = None) -> Policy:
     """Read a policy file; unknown rule ids or levels raise InputError (typos fail loudly)."""
-    data = _read_yaml(Path(path), "策略文件")
+    data = read_yaml(Path(path), "策略文件")
     if data is None:
         data = {}
     if not isinstance(data, dict):
