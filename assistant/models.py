@@ -89,7 +89,7 @@ class SourceLocation(Model):
         if self.row is not None:
             parts.append(f"第{self.row}行")
         if self.line is not None:
-            parts.append(f"第{self.line}行(文本)")
+            parts.append(f"（原文第{self.line}行）")
         return " ".join(parts)
 
 
