@@ -163,7 +163,7 @@ def draft(
     name: str = typer.Option(..., "--name", help="项目名称"),
     budget: float = typer.Option(..., "--budget", help="预算数（万元）"),
     purpose: str = typer.Option("", "--purpose", help="资金用途/项目描述"),
-    year: int = typer.Option(2025, "--year", help="预算年度"),
+    year: int | None = typer.Option(None, "--year", help="预算年度（缺省：明年）"),
     format: DocFormat = typer.Option(DocFormat.md, "--format", "-f", help="输出格式"),
     out: Path | None = typer.Option(None, "-o", "--out", help="输出文件（docx/xlsx 必须指定）"),
     llm: bool | None = typer.Option(None, "--llm/--no-llm", help="是否使用大模型（缺省：配置了就用）"),
@@ -179,7 +179,8 @@ def draft(
             raise AssistantError("预算数必须大于0（单位：万元）。")
         if format in (DocFormat.docx, DocFormat.xlsx) and out is None:
             raise AssistantError(f"输出 {format.value} 需要用 -o 指定输出文件。")
-        d = draft_project(DraftRequest(name=name, budget=budget, purpose=purpose, year=year), use_llm=llm)
+        req = DraftRequest(name=name, budget=budget, purpose=purpose, **({"year": year} if year else {}))
+        d = draft_project(req, use_llm=llm)
         if format == DocFormat.json:
             emit(d.model_dump_json(indent=2), out)
         elif format == DocFormat.md:

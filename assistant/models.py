@@ -232,11 +232,18 @@ class DraftRow(Model):
     note: str = ""  # how the value was derived, in Chinese
 
 
+def next_budget_year() -> int:
+    """Budgets are drafted for the coming year."""
+    import datetime
+
+    return datetime.date.today().year + 1
+
+
 class DraftRequest(Model):
     name: str
     budget: float  # 万元
     purpose: str = ""
-    year: int = 2025
+    year: int = Field(default_factory=next_budget_year)
     fiscal_funds: float | None = None
     other_funds: float | None = None
     unit_name: str = ""

@@ -129,3 +129,9 @@ def test_cli_draft_xlsx_opens_on_the_table(tmp_path):
     assert len(wb.sheetnames) == 1 and "义务植树" in wb.sheetnames[0]
     cells = [c for row in wb.active.iter_rows(values_only=True) for c in row if c]
     assert "≥4000株" in cells and "年度内完成义务植树4000株" in cells
+
+
+def test_budget_year_defaults_to_next_year():
+    import datetime
+
+    assert DraftRequest(name="x", budget=1).year == datetime.date.today().year + 1

@@ -185,7 +185,7 @@ def test_cli_draft_llm_says_which_engine(fake_openai, seed_precedents, monkeypat
     monkeypatch.setattr("assistant.index.ensure_corpus_indexed", lambda **k: None)
     monkeypatch.setattr("assistant.draft.KnowledgeBasePrecedents", lambda kb: seed_precedents)
     fake_openai.responder = replying(answer)
-    args = ["draft", "--name", REQ.name, "--budget", "80", "--purpose", REQ.purpose, "--llm"]
+    args = ["draft", "--name", REQ.name, "--budget", "80", "--purpose", REQ.purpose, "--year", str(REQ.year), "--llm"]
     r = CliRunner().invoke(app, args)
     assert r.exit_code == 0, r.output
     assert "起草引擎：大模型" in r.stderr and "| 产出指标 | 质量指标 | 造林成活率 |" in r.stdout
