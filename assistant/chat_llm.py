@@ -19,7 +19,7 @@ from .chat import NOT_FOUND, OfflineChat
 from .chat_context import Context, build_context
 from .citations import is_grounded
 from .errors import AssistantError, LLMError
-from .llm import build_chat_model, message_text, prompt, stream_text, to_dicts, to_llm_error
+from .llm import AnswerCache, build_chat_model, message_text, prompt, stream_text, to_dicts, to_llm_error
 from .models import Answer, Citation, Document, Finding
 from .settings import get_settings
 from .values import normalize_text
@@ -228,18 +228,31 @@ class LLMChat:
             chat = self._model()
             convo, ctx = self.messages(question, history, offline)
             rw = _Rewriter(self.doc, ctx)
-            if streaming:
-                for chunk in _guard(stream_text(chat, convo), chat):
-                    if text := rw.feed(chunk):
-                        emitted = True
-                        yield text
+            cache = AnswerCache.from_settings()
+            model = getattr(chat, "model_name", None) or get_settings().llm_model
+            key = cache.key(model, convo, "chat", {})
+            saved = cache.get(key)
+            if saved is not None:
+                chunks: Iterator[str] = iter([saved["raw"]])
+            elif cache.mode == "replay":
+                raise LLMError("回放模式下没有这个问题的已保存回答")
+            elif streaming:
+                chunks = _guard(stream_text(chat, convo), chat)
             else:
-                rw.feed(_invoke(chat, convo))
+                chunks = iter([_invoke(chat, convo)])
+            raw: list[str] = []
+            for chunk in chunks:
+                raw.append(chunk)
+                if (text := rw.feed(chunk)) and streaming:
+                    emitted = True
+                    yield text
             if tail := rw.feed("", final=True):
                 emitted = True
                 yield tail
             if not rw.started:
                 raise LLMError("大模型返回了空白或无法识别的回答")
+            if saved is None:  # only answers that were usable are saved; errors never are
+                cache.put(key, {"model": model, "schema": "chat", "params": {}, "messages": convo, "raw": "".join(raw), "attempts": 1})
             answer = self._finish(question, rw)
             if len(answer.text) > len(rw.emitted):  # a not-found sentence added to the model's text
                 yield answer.text[len(rw.emitted) :]

@@ -24,8 +24,11 @@ def isolated_settings(tmp_path_factory, monkeypatch):
     for var in ("JIXIAO_LLM_BASE_URL", "JIXIAO_LLM_MODEL", "JIXIAO_LLM_API_KEY", "JIXIAO_EMBED_BASE_URL",
                 "JIXIAO_EMBED_MODEL", "JIXIAO_CHROMA_HOST"):
         monkeypatch.setenv(var, "")
-    for var in ("JIXIAO_LLM_CACHE", "JIXIAO_LLM_STRUCTURED_METHOD", "JIXIAO_RETRIEVAL_MODE", "JIXIAO_MAX_FILE_MB"):
+    for var in ("JIXIAO_LLM_STRUCTURED_METHOD", "JIXIAO_RETRIEVAL_MODE", "JIXIAO_MAX_FILE_MB"):
         monkeypatch.delenv(var, raising=False)
+    # saved LLM answers would let one test's scripted reply answer another's: tests that test the
+    # cache switch it on themselves
+    monkeypatch.setenv("JIXIAO_LLM_CACHE", "off")
     get_settings.cache_clear()
     yield data
     get_settings.cache_clear()

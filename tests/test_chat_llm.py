@@ -288,3 +288,21 @@ def test_knowledge_base_hits_from_the_same_document_are_not_repeated(fake_openai
     fake_openai.reply("防治面积为8万亩[R1|8万亩]。")
     LLMChat(seed_doc, kb=SimpleNamespace(search=lambda query, k, grain: [own])).ask("美国白蛾防治面积是多少？")
     assert "[K1]" not in system(fake_openai.last_request)
+
+
+def test_chat_answers_are_saved_and_replayed(fake_openai, seed_doc, monkeypatch):
+    from assistant.settings import get_settings
+
+    monkeypatch.setenv("JIXIAO_LLM_CACHE", "on")
+    get_settings.cache_clear()
+    fake_openai.reply("预算数为31.98万元[P8-预算数|31.98]。")
+    first = LLMChat(seed_doc).ask(Q8)
+    sent = len(fake_openai.requests)
+    again = LLMChat(seed_doc).ask(Q8)  # served from the saved answer: no request
+    assert len(fake_openai.requests) == sent and again.text == first.text and again.engine == "llm"
+
+    monkeypatch.setenv("JIXIAO_LLM_CACHE", "replay")
+    get_settings.cache_clear()
+    other = LLMChat(seed_doc).ask("美国白蛾防治面积是多少？")  # never saved: replay answers offline
+    assert other.engine == "offline" and "回放模式" in other.notice and "8万亩" in other.text
+    assert len(fake_openai.requests) == sent
