@@ -99,16 +99,16 @@ def answer_draft(files: list[CaseFile], engine: str, root: Path, only, step) -> 
     from ..readers import read_document
 
     corpus = [read_document(p) for p in corpus_files(root)]
+    references: dict[str, object] = {}  # each reference document is parsed once, not once per case
     out = []
     for cf in files:
         for case in _selected(cf, only):
             leave_out = None
             if case.reference is not None:
-                leave_out = (
-                    read_document(resolve(case.reference.document, root))
-                    .projects[case.reference.table - 1]
-                    .name
-                )
+                ref = case.reference.document
+                if ref not in references:
+                    references[ref] = read_document(resolve(ref, root))
+                leave_out = references[ref].projects[case.reference.table - 1].name
             src = MemoryPrecedents(
                 corpus, exclude=(lambda p, n=leave_out: p.name == n) if leave_out else None
             )
