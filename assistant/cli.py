@@ -13,7 +13,7 @@ import typer
 
 from .errors import AssistantError
 from .evals.cli import eval_app
-from .review_report import CheckFormat, MinSeverity  # import-light: enums only
+from .review.report import CheckFormat, MinSeverity  # import-light: enums only
 
 app = typer.Typer(
     help="绩效目标助手：解析、入库、起草、审核、问答与评测部门预算绩效文本。",
@@ -84,13 +84,22 @@ def check(
     out: Path | None = typer.Option(None, "-o", "--out", help="输出文件；xlsx 必须指定"),
 ) -> None:
     """审核绩效文本：按规则检查占位、模糊指标值、成本与预算、过期日期、目标与指标对应等问题。有错误级问题时退出码为 1。"""
-    from .review_report import run_check
+    from .engines import reviewer as make_reviewer
+    from .review import review_file
+    from .review.report import render_findings
+    from .rules import load_policy
+    from .settings import get_settings
 
     try:
-        text, result, notices = run_check(file, format.value, min_severity.value, llm, policy, out)
+        if format == CheckFormat.xlsx and out is None:
+            raise AssistantError("输出 xlsx 需要用 -o 指定输出文件。")
+        reviewer, notices = make_reviewer(get_settings(), use_llm=llm, policy=load_policy(policy) if policy else None)
+        result = review_file(file, reviewer).at_least(min_severity.value)
+        result.notices = notices + result.notices
+        text = render_findings(result, format.value)
     except AssistantError as e:
         fail(e)
-    for n in notices:
+    for n in result.notices:
         typer.echo(f"提示：{n}", err=True)
     emit(text, out)
     if result.has_errors and not no_fail:
@@ -119,7 +128,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="绩效文本文件或�
     from rich.console import Console
     from rich.progress import Progress
 
-    from .index import KnowledgeBase
+    from .kb.index import KnowledgeBase
 
     try:
         kb = KnowledgeBase()
@@ -146,7 +155,7 @@ def search(
     format: SearchFormat = typer.Option(SearchFormat.text, "--format", "-f", help="输出格式"),
 ) -> None:
     """在知识库中检索往年项目或指标行，显示得分与出处。"""
-    from .index import KnowledgeBase, format_hits
+    from .kb.index import KnowledgeBase, format_hits
 
     try:
         kb = KnowledgeBase()
@@ -169,8 +178,11 @@ def draft(
     llm: bool | None = typer.Option(None, "--llm/--no-llm", help="是否使用大模型（缺省：配置了就用）"),
 ) -> None:
     """根据项目名称、预算和用途起草绩效目标表。"""
-    from .draft import draft_project
+    from .draft import KnowledgeBasePrecedents
+    from .engines import drafter
+    from .kb.index import KnowledgeBase, ensure_corpus_indexed
     from .models import DraftRequest
+    from .settings import get_settings
     from .writers import render_document
     from .writers.draft import draft_document, draft_markdown
 
@@ -180,7 +192,12 @@ def draft(
         if format in (DocFormat.docx, DocFormat.xlsx) and out is None:
             raise AssistantError(f"输出 {format.value} 需要用 -o 指定输出文件。")
         req = DraftRequest(name=name, budget=budget, purpose=purpose, **({"year": year} if year else {}))
-        d = draft_project(req, use_llm=llm)
+        settings = get_settings()
+        kb = KnowledgeBase(settings)
+        ensure_corpus_indexed(kb=kb)
+        engine, notices = drafter(settings, KnowledgeBasePrecedents(kb), use_llm=llm)
+        d = engine.draft(req)
+        d.notes[:0] = notices
         if format == DocFormat.json:
             emit(d.model_dump_json(indent=2), out)
         elif format == DocFormat.md:
@@ -207,15 +224,17 @@ def ask(
     llm: bool | None = typer.Option(None, "--llm/--no-llm", help="是否使用大模型（缺省：配置了就用）"),
 ) -> None:
     """就一份绩效文本提问，回答附带原文引用（表、行、字段）。"""
-    from .chat_llm import ask as ask_document
-    from .chat_llm import format_answer
+    from .engines import answerer, with_notices
     from .readers import read_document
+    from .settings import get_settings
+    from .writers.answer import answer_text
 
     try:
-        answer = ask_document(read_document(file), question, use_llm=llm)
+        engine, notices = answerer(read_document(file), get_settings(), use_llm=llm)
+        answer = with_notices(engine.ask(question), notices)
     except AssistantError as e:
         fail(e)
-    typer.echo(answer.model_dump_json(indent=2) if format == AskFormat.json else format_answer(answer))
+    typer.echo(answer.model_dump_json(indent=2) if format == AskFormat.json else answer_text(answer))
 
 
 app.add_typer(eval_app, name="eval")  # the `assistant eval` sub-commands

@@ -9,6 +9,7 @@ answers are saved by `AnswerCache`; prompt texts live in prompts/*.md (`prompt`,
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -16,6 +17,7 @@ import string
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
@@ -34,7 +36,14 @@ Messages = str | Sequence[BaseMessage | dict | tuple[str, str]]
 Validator = Callable[[Any], list[str] | None]
 CacheMode = Literal["on", "off", "replay"]
 
-PROMPTS_DIR = PROJECT_ROOT / "prompts"
+NOT_CONFIGURED = "未配置大模型服务（JIXIAO_LLM_BASE_URL、JIXIAO_LLM_MODEL）"
+
+
+def not_configured(what_happens: str) -> str:
+    """The one "LLM not configured" notice: 未配置大模型服务（…），<what happens instead>。"""
+    return f"{NOT_CONFIGURED}，{what_happens.rstrip('。')}。"
+
+
 _ROLES = {"system": "system", "human": "user", "ai": "assistant", "user": "user", "assistant": "assistant"}
 
 
@@ -63,16 +72,30 @@ def build_chat_model(settings: Settings | None = None) -> ChatOpenAI | None:
 _HEADER = re.compile(r"\A\s*<!--.*?-->\s*", re.DOTALL)
 
 
-def _prompt_path(name: str) -> Path:
-    path = PROMPTS_DIR / f"{name}.md"
+def _prompts():
+    """The prompts folder: package data `assistant.prompts` in an installed wheel (pyproject maps the
+    top-level prompts/ there), the top-level prompts/ itself in a source checkout."""
+    if importlib.util.find_spec("assistant.prompts") is not None:
+        return resources.files("assistant.prompts")
+    return PROJECT_ROOT / "prompts"
+
+
+def prompt_names() -> list[str]:
+    """Every prompt shipped with the package."""
+    return sorted(p.name[:-3] for p in _prompts().iterdir() if p.name.endswith(".md") and p.name != "README.md")
+
+
+def prompt_text(name: str) -> str:
+    """The raw text of prompts/<name>.md; ConfigError when there is no such prompt."""
+    path = _prompts().joinpath(f"{name}.md")
     if not path.is_file():
         raise ConfigError(f"找不到提示词文件 prompts/{name}.md：请确认文件存在。")
-    return path
+    return path.read_text(encoding="utf-8")
 
 
 def prompt(name: str, /, **vars: Any) -> str:
     """prompts/<name>.md with `$var` / `${var}` placeholders filled (string.Template; see prompts/README.md)."""
-    text = _HEADER.sub("", _prompt_path(name).read_text(encoding="utf-8"), count=1)
+    text = _HEADER.sub("", prompt_text(name), count=1)
     try:
         return string.Template(text).substitute(vars)
     except KeyError as exc:
@@ -83,7 +106,7 @@ def prompt(name: str, /, **vars: Any) -> str:
 
 def prompt_hash(name: str) -> str:
     """First 12 hex digits of the prompt file's SHA-256, recorded by eval runs."""
-    return hashlib.sha256(_prompt_path(name).read_bytes()).hexdigest()[:12]
+    return hashlib.sha256(prompt_text(name).encode("utf-8")).hexdigest()[:12]
 
 
 # --- saved answers ----------------------------------------------------------------------------------
@@ -168,7 +191,7 @@ def structured_call(
             f"回放模式下没有保存的回答（{schema.__name__}，键 {key[:12]}）：请先在联网模式下运行一次以保存回答。"
         )
     if chat is None:
-        raise LLMError("未配置大模型服务：请设置 JIXIAO_LLM_BASE_URL 与 JIXIAO_LLM_MODEL，或使用离线引擎。")
+        raise LLMError(not_configured("请设置后重试，或使用离线引擎"))
 
     response_format = _response_format(method, schema)
     first, raw, errors = convo, "", []

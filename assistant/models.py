@@ -75,11 +75,15 @@ class SourceLocation(Model):
     line: int | None = None
     page: int | None = None
     sheet: str | None = None
+    section: str | None = None  # 第一部分: 总体绩效目标 / 分项绩效目标 / 工作保障措施
+    item: int | None = None  # the 分项绩效目标 number
 
     def label(self) -> str:
         parts = []
         if self.file:
             parts.append(self.file)
+        if self.section:
+            parts.append(self.section + (f"第{self.item}项" if self.item is not None else ""))
         if self.sheet:
             parts.append(f"工作表「{self.sheet}」")
         if self.page is not None:

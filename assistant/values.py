@@ -70,8 +70,19 @@ def chinese_number(text: str) -> float | None:
 
 
 def format_wan(v: float | None) -> str:
-    """An amount in 万元 as the tables print it: two decimals ('31.98', '6.00'); '' when missing."""
-    return "" if v is None else f"{v:.2f}"
+    """An amount in 万元 as budget tables print it: two decimals ('31.98', '6.00', '1623.79'), more
+    only where two would lose precision ('153.5184'); '' when missing."""
+    if v is None:
+        return ""
+    text = f"{v:.2f}"
+    return text if abs(float(text) - v) < 1e-9 else f"{v:.6f}".rstrip("0")
+
+
+def format_number(n: float) -> str:
+    """A number inside a value or a sentence: no trailing zeros ('6', '0.72', '31.98', '2809.09')."""
+    if abs(n) >= 1e6:
+        return f"{n:.0f}"
+    return str(int(n)) if n == int(n) else f"{n:.2f}".rstrip("0").rstrip(".")
 
 
 def money_to_wan(number: float, unit: str) -> float | None:

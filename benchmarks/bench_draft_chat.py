@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("JIXIAO_DATA_DIR", tempfile.mkdtemp(prefix="bench_draft_"))
 
-from assistant.chat import ask_offline  # noqa: E402
-from assistant.draft import MemoryPrecedents, OfflineDrafter, self_review  # noqa: E402
+from assistant.chat import OfflineChat  # noqa: E402
+from assistant.draft import MemoryPrecedents, OfflineDrafter  # noqa: E402
 from assistant.evals.drafts import load_draft_suite  # noqa: E402
 from assistant.evals.qa import load_qa_suite  # noqa: E402
 from assistant.readers import read_document  # noqa: E402
@@ -42,7 +42,7 @@ def draft_times(doc) -> list[float]:
     for c in cases:
         t0 = time.perf_counter()
         src = MemoryPrecedents([doc], exclude=lambda p, n=c.name: p.name == n)
-        self_review(OfflineDrafter(src).draft(c.request()))
+        OfflineDrafter(src).draft(c.request())
         out.append((time.perf_counter() - t0) * 1000)
     return out
 
@@ -52,7 +52,7 @@ def chat_times(doc) -> list[float]:
     out = []
     for c in suite.cases:
         t0 = time.perf_counter()
-        ask_offline(doc, c.question)
+        OfflineChat(doc).ask(c.question)
         out.append((time.perf_counter() - t0) * 1000)
     return out
 

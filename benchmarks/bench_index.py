@@ -23,11 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.embeddings import Embedder, EmbeddingCache
-from assistant.index import KnowledgeBase
+from assistant.evals.retrieval import evaluate_retrieval, load_cases
+from assistant.kb.embeddings import Embedder, EmbeddingCache
+from assistant.kb.index import KnowledgeBase
 from assistant.models import Document
 from assistant.readers import read_document
-from assistant.retrieval_eval import evaluate_retrieval, load_cases
 from assistant.settings import Settings
 
 SEED = ROOT / "corpus" / "卢龙县自然资源和规划局2024年部门预算绩效文本（草案）.txt"

@@ -42,7 +42,7 @@ def _median_ms(fn, repeat: int) -> float:
 def measure(repeat: int) -> tuple[list[tuple[str, float, float]], int, int]:
     text = SEED.read_text(encoding="utf-8")
     t0 = time.perf_counter()
-    from assistant.review import Reviewer, review_document, review_project
+    from assistant.review.reviewer import Reviewer, review_document, review_project
 
     doc = read_document(SEED)
     result = review_document(doc, source_text=text)

@@ -19,7 +19,7 @@ from assistant.ui import findings as fx
 def seed_review(_seed_doc_cached, tmp_path_factory):
     """The seed's review, once. Module fixtures run before the autouse data-dir one, so the env is set
     here too (the review's tokenizer picks its cache dir on first use)."""
-    from assistant.review import review_document
+    from assistant.review.reviewer import review_document
     from assistant.settings import get_settings
 
     with pytest.MonkeyPatch.context() as mp:
@@ -78,7 +78,7 @@ def test_goal_map_frames(seed_review):
 
 # -- draft grid ----------------------------------------------------------------------------------------
 def _draft() -> Draft:
-    from assistant.draft_rows import make_indicator
+    from assistant.draft.rows import make_indicator
 
     rows = [
         ("满意度指标", "服务对象满意度指标", "群众满意度", "问卷调查群众满意度", "≥90%", "问卷调查"),

@@ -4,12 +4,18 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chat import NOT_FOUND, ask_offline
-from assistant.citations import is_grounded
+from assistant.chat import NOT_FOUND, OfflineChat
+from assistant.chat.citations import is_grounded
 from assistant.evals.qa import load_qa_suite, score_citations, score_correct
 from assistant.models import Citation, SourceLocation
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def ask_offline(doc, question):
+    return OfflineChat(doc).ask(question)
+
+
 SUITE = load_qa_suite(ROOT / "evals" / "cases" / "qa_seed.yaml")
 
 

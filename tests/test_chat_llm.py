@@ -8,11 +8,12 @@ from types import SimpleNamespace
 import pytest
 from fake_openai import Reply
 
-from assistant import chat_llm
-from assistant.chat_llm import LLMChat, format_answer, history_messages
-from assistant.citations import is_grounded
+from assistant.chat.citations import is_grounded
+from assistant.chat.llm import LLMChat, history_messages
+from assistant.engines import answerer, with_notices
 from assistant.models import Answer, SourceLocation
 from assistant.settings import get_settings
+from assistant.writers.answer import answer_text
 
 pytestmark = pytest.mark.usefixtures("no_network", "no_tiktoken")
 
@@ -248,7 +249,7 @@ def test_knowledge_base_hits_are_optional(fake_openai, seed_doc):
     assert "[K1] 《昌黎县2023年绩效文本.docx》造林补贴" in system(fake_openai.last_request)
     (c,) = answer.citations
     assert c.document == "昌黎县2023年绩效文本.docx" and c.quote == "≥5000亩" and c.location.row == 1
-    assert "《昌黎县2023年绩效文本.docx》表2 第1行" in format_answer(answer)
+    assert "《昌黎县2023年绩效文本.docx》表2 第1行" in answer_text(answer)
 
     def broken(query, k, grain):
         raise RuntimeError("store unavailable")
@@ -259,22 +260,33 @@ def test_knowledge_base_hits_are_optional(fake_openai, seed_doc):
 
 
 # --- the entry point ----------------------------------------------------------------------------------------
+def ask(doc, question, use_llm=None, history=()):
+    """What the CLI does: the engine the settings choose, its notices on the answer."""
+    engine, notices = answerer(doc, get_settings(), use_llm=use_llm)
+    return with_notices(engine.ask(question, history), notices)
+
+
+def stream_answer(doc, question):
+    engine, _ = answerer(doc, get_settings())
+    return engine.stream(question)
+
+
 def test_ask_picks_the_engine_from_settings(seed_doc):
-    offline = chat_llm.ask(seed_doc, Q8)
+    offline = ask(seed_doc, Q8)
     assert offline.engine == "offline" and offline.notice == "" and "31.98" in offline.text
-    forced = chat_llm.ask(seed_doc, Q8, use_llm=True)
+    forced = ask(seed_doc, Q8, use_llm=True)
     assert forced.engine == "offline" and "未配置大模型服务" in forced.notice
-    stream = chat_llm.stream(seed_doc, Q8)
+    stream = stream_answer(seed_doc, Q8)
     assert list(stream) == [offline.text] and stream.answer == offline
 
 
 def test_ask_uses_llm_when_configured(fake_openai, seed_doc):
     fake_openai.reply("预算数为31.98万元[P8-预算数|31.98]。")
-    assert chat_llm.ask(seed_doc, Q8).engine == "llm"
-    assert chat_llm.ask(seed_doc, Q8, use_llm=False).engine == "offline"
+    assert ask(seed_doc, Q8).engine == "llm"
+    assert ask(seed_doc, Q8, use_llm=False).engine == "offline"
     assert len(fake_openai.requests) == 1
     fake_openai.error(500)
-    answer = chat_llm.ask(seed_doc, Q8, history=[("user", "你好")])
+    answer = ask(seed_doc, Q8, history=[("user", "你好")])
     assert answer.engine == "offline" and FALLBACK.match(answer.notice)
 
 

@@ -7,8 +7,8 @@ from docx import Document as DocxDocument
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.draft import MemoryPrecedents, OfflineDrafter, self_review
-from assistant.draft_rows import read_description
+from assistant.draft import MemoryPrecedents, OfflineDrafter
+from assistant.draft.rows import read_description
 from assistant.evals.drafts import (
     cost_matches_budget,
     load_draft_suite,
@@ -25,7 +25,7 @@ SUITE = load_draft_suite(ROOT / "evals" / "cases" / "drafts_seed.yaml")
 
 def _draft(doc, req, leave_out=None):
     src = MemoryPrecedents([doc], exclude=(lambda p: p.name == leave_out) if leave_out else None)
-    return self_review(OfflineDrafter(src).draft(req))
+    return OfflineDrafter(src).draft(req)
 
 
 @pytest.fixture(scope="module")

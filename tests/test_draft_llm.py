@@ -10,9 +10,9 @@ from fake_openai import Reply
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.draft import MemoryPrecedents, draft_project
-from assistant.draft_llm import draft_with_llm
-from assistant.llm import AnswerCache
+from assistant.draft import LLMDrafter, MemoryPrecedents
+from assistant.engines import drafter
+from assistant.llm import AnswerCache, build_chat_model
 from assistant.models import DraftRequest
 from assistant.settings import get_settings
 
@@ -29,6 +29,11 @@ FALLBACK = "已改用离线引擎"
 @pytest.fixture
 def seed_precedents(seed_doc):
     return MemoryPrecedents([seed_doc])
+
+
+def draft_with_llm(req, precedents):
+    """The LLM engine on the endpoint the test configured."""
+    return LLMDrafter(build_chat_model(), precedents).draft(req)
 
 
 def row(line: str, precedents=(), confidence=0.8) -> dict:
@@ -167,7 +172,7 @@ def test_draft_project_picks_the_llm_engine_and_replays_saved_answers(
     monkeypatch.setenv("JIXIAO_LLM_CACHE", "on")
     get_settings.cache_clear()
     fake_openai.responder = replying(lambda sid: answer(sid, benefit="较上年提高"), answer)
-    first = draft_project(REQ, precedents=seed_precedents)
+    first = drafter(get_settings(), seed_precedents)[0].draft(REQ)
     assert first.engine == "llm" and len(fake_openai.requests) == 2
     saved = [json.loads(p.read_text(encoding="utf-8")) for p in answers.glob("*.json")]
     assert sorted(r["schema"] for r in saved) == ["DraftOut", "DraftOut"]
@@ -176,13 +181,13 @@ def test_draft_project_picks_the_llm_engine_and_replays_saved_answers(
     monkeypatch.setenv("JIXIAO_LLM_CACHE", "replay")
     get_settings.cache_clear()
     fake_openai.responder = lambda body: Reply(status=500, error="must not be called")
-    again = draft_with_llm(REQ, seed_precedents, chat_model=None)
+    again = draft_with_llm(REQ, seed_precedents)
     assert again.model_dump() == first.model_dump() and len(fake_openai.requests) == 2
 
 
 def test_cli_draft_llm_says_which_engine(fake_openai, seed_precedents, monkeypatch):
-    monkeypatch.setattr("assistant.index.KnowledgeBase", lambda *a, **k: object())
-    monkeypatch.setattr("assistant.index.ensure_corpus_indexed", lambda **k: None)
+    monkeypatch.setattr("assistant.kb.index.KnowledgeBase", lambda *a, **k: object())
+    monkeypatch.setattr("assistant.kb.index.ensure_corpus_indexed", lambda **k: None)
     monkeypatch.setattr("assistant.draft.KnowledgeBasePrecedents", lambda kb: seed_precedents)
     fake_openai.responder = replying(answer)
     args = ["draft", "--name", REQ.name, "--budget", "80", "--purpose", REQ.purpose, "--year", str(REQ.year), "--llm"]

@@ -95,6 +95,11 @@ def test_qa_citations_point_inside_the_documents(cases, docs):
         doc = docs[cf.data.document]
         for case in cf.cases:
             for c in case.citations:
+                if c.section is not None:  # 第一部分 text: the section (and the 分项 number) exists
+                    text = {"总体绩效目标": doc.overall_goal, "工作保障措施": doc.safeguards}.get(c.section)
+                    assert text or (c.section == "分项绩效目标" and doc.goal_areas), case.id
+                    assert c.item is None or c.item in {a.number for a in doc.goal_areas}, case.id
+                    continue
                 assert 1 <= c.table <= len(doc.projects), case.id
                 assert c.row is None or c.row <= len(doc.projects[c.table - 1].indicators), case.id
 

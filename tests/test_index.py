@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embeddings import Embedder, EmbeddingCache
 from assistant.errors import ConfigError, InputError
-from assistant.index import KnowledgeBase, ensure_corpus_indexed
-from assistant.records import build_records
+from assistant.kb.embeddings import Embedder, EmbeddingCache
+from assistant.kb.index import KnowledgeBase, ensure_corpus_indexed
+from assistant.kb.records import build_records
 from assistant.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +45,7 @@ def fresh_kb(tmp_path, tmp_path_factory) -> KnowledgeBase:
 def test_domain_words_stay_whole(kb, tmp_path_factory):
     import jieba
 
-    from assistant.retrieval import tokenize
+    from assistant.tokens import tokenize
 
     tokens = tokenize("不动产登记 美国白蛾防治 造林补贴")  # loads the domain dictionary
     for word in ("美国白蛾", "不动产登记", "造林补贴", "森林覆盖率", "公益林"):
@@ -190,7 +190,7 @@ def test_ensure_corpus_indexed(tmp_path, tmp_path_factory):
 
 
 def test_retrieval_eval_cases_match_the_corpus(kb):
-    from assistant.retrieval_eval import load_cases
+    from assistant.evals.retrieval import load_cases
 
     cases = load_cases()
     assert len(cases) >= 30
@@ -203,7 +203,7 @@ def test_retrieval_eval_cases_match_the_corpus(kb):
 
 
 def test_hybrid_recall_at_3(kb):
-    from assistant.retrieval_eval import evaluate_retrieval, load_cases
+    from assistant.evals.retrieval import evaluate_retrieval, load_cases
 
     metrics = evaluate_retrieval(kb, load_cases(), "hybrid")
     assert metrics.recall_at_3 >= 0.9, [f.reason for f in metrics.failures()]
@@ -211,7 +211,7 @@ def test_hybrid_recall_at_3(kb):
 
 
 def test_score_case_names_what_is_missing():
-    from assistant.retrieval_eval import RetrievalCase, score_case
+    from assistant.evals.retrieval import RetrievalCase, score_case
 
     case = RetrievalCase.model_validate(
         {
@@ -240,7 +240,7 @@ def test_score_case_names_what_is_missing():
     ],
 )
 def test_eval_cases_load_strictly(tmp_path, body, message):
-    from assistant.retrieval_eval import load_cases
+    from assistant.evals.retrieval import load_cases
 
     path = tmp_path / "retrieval.yaml"
     path.write_text(body, encoding="utf-8")
@@ -249,7 +249,7 @@ def test_eval_cases_load_strictly(tmp_path, body, message):
 
 
 def test_ingest_progress_moves_within_a_file(seed_path):
-    from assistant.index import KnowledgeBase
+    from assistant.kb.index import KnowledgeBase
 
     seen: list[float] = []
     KnowledgeBase().ingest([seed_path], progress=lambda done, total, name: seen.append(done / total))

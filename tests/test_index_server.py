@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embeddings import Embedder, EmbeddingCache
-from assistant.index import KnowledgeBase
+from assistant.kb.embeddings import Embedder, EmbeddingCache
+from assistant.kb.index import KnowledgeBase
 from assistant.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

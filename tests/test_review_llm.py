@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from assistant.cli import app
 from assistant.llm import AnswerCache
-from assistant.review import Reviewer
-from assistant.review_llm import LLMReviewChecker, build_llm_checker
+from assistant.review.llm import LLMReviewChecker, build_llm_checker
+from assistant.review.reviewer import Reviewer
 from assistant.settings import get_settings
 
 pytestmark = pytest.mark.usefixtures("no_network", "no_tiktoken")
@@ -172,7 +172,7 @@ class _Flat:
 
 
 def test_cli_check_llm(fake_openai, seed_path, monkeypatch):
-    monkeypatch.setattr("assistant.embeddings.get_embedder", lambda: _Flat())
+    monkeypatch.setattr("assistant.kb.embeddings.get_embedder", lambda: _Flat())
     fake_openai.responder = lambda body: json.dumps(
         {"findings": [GAP] if FOREST in body["messages"][1]["content"] else []}, ensure_ascii=False
     )
@@ -199,7 +199,7 @@ class _KB:
     """A knowledge base stub: one row from a prior-year document, one from the document under review."""
 
     def __init__(self, own_doc_id):
-        from assistant.retrieval import Hit
+        from assistant.kb.retrieval import Hit
 
         self.queries = []
         self.hits = [
@@ -229,7 +229,7 @@ class _KB:
 def test_knowledge_base_rows_go_into_the_request(fake_openai, forest):
     from pathlib import Path
 
-    from assistant.records import doc_id_for
+    from assistant.kb.records import doc_id_for
 
     kb = _KB(doc_id_for(Path(forest.source_file).name))
     fake_openai.reply_json({"findings": []})

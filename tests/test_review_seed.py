@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from assistant.cli import app
 from assistant.readers import read_bytes
-from assistant.review import Reviewer, review_document
+from assistant.review.reviewer import Reviewer, review_document
 from assistant.writers.docx import document_docx
 
 GOLDEN = Path(__file__).parent / "golden" / "seed_findings.json"
@@ -132,7 +132,7 @@ class _Flat:
 
 @pytest.fixture
 def cli(monkeypatch):
-    monkeypatch.setattr("assistant.embeddings.get_embedder", lambda: _Flat())
+    monkeypatch.setattr("assistant.kb.embeddings.get_embedder", lambda: _Flat())
     return CliRunner()
 
 

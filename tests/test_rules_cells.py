@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rule_tables import BEN, OUT, SAT, doc, ids, project, replace, row
 
-from assistant.review import review_document
+from assistant.review.reviewer import review_document
 
 
 def _with(l3: str, new) -> list:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rule_tables import BEN, OUT, SAT, doc, project, row
 
-from assistant.goals import map_goals
 from assistant.models import GoalArea
-from assistant.review import review_document
+from assistant.review.goals import map_goals
+from assistant.review.reviewer import review_document
 from assistant.rules import load_lexicon
 
 ROADS = [

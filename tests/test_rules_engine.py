@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 from rule_tables import doc, ids, project, replace, row
 
 from assistant.errors import InputError
 from assistant.models import CATEGORY_LABELS, Finding
-from assistant.review import NO_LLM_NOTICE, Reviewer, review_document
+from assistant.review.reviewer import NO_LLM_NOTICE, Reviewer, review_document
 from assistant.rules import CHECKS, Policy, default_rules, load_lexicon, load_policy, load_rules, run_rules
 from assistant.rules.engine import find_phrase
 
@@ -143,3 +144,34 @@ def test_policy_may_name_llm_finding_ids(tmp_path):
     f.write_text("rules:\n  LLM-typo: off\n", encoding="utf-8")
     with pytest.raises(InputError, match="未知的规则编号"):
         load_policy(f)
+
+
+# --- rule contracts: checked when the pack loads --------------------------------------------------------
+def _pack(tmp_path, **rule):
+    base = {"id": "T-1", "category": "vague_value", "severity": "warning", "kind": "vague_timeliness",
+            "message": "指标“{indicator}”的指标值“{value}”不可衡量。", "suggestion": "写明时限。"}
+    base.update(rule)
+    path = tmp_path / "pack.yaml"
+    path.write_text(yaml.safe_dump({"rules": [base]}, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_a_message_naming_a_field_its_kind_does_not_fill_fails_at_load(tmp_path):
+    assert load_rules(_pack(tmp_path))[0].id == "T-1"
+    with pytest.raises(InputError, match=r"T-1.*message.*valeu.*可用字段：project、indicator、value"):
+        load_rules(_pack(tmp_path, message="指标值“{valeu}”不可衡量。"))
+    with pytest.raises(InputError, match=r"T-1.*suggestion.*budget"):
+        load_rules(_pack(tmp_path, suggestion="控制在{budget}万元以内。"))
+    with pytest.raises(InputError, match=r"T-1.*模板有误"):
+        load_rules(_pack(tmp_path, message="指标值“{value”不可衡量。"))
+
+
+def test_params_are_validated_by_the_kind_at_load(tmp_path):
+    ok = load_rules(_pack(tmp_path, kind="implausible_percent", message="“{value}”超过{limit}%。", params={"test": "growth"}))
+    assert ok[0].params == {"test": "growth", "limit": 50}
+    with pytest.raises(InputError, match=r"T-1.*“tset”是未知参数.*test、limit"):
+        load_rules(_pack(tmp_path, kind="implausible_percent", params={"tset": "growth"}))
+    with pytest.raises(InputError, match=r"T-1.*“test”取值不对"):
+        load_rules(_pack(tmp_path, kind="implausible_percent", params={"test": "over100"}))
+    with pytest.raises(InputError, match=r"T-1.*“field”是未知参数"):
+        load_rules(_pack(tmp_path, params={"field": "goal"}))

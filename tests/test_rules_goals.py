@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from rule_tables import BEN, OUT, doc, ids, project, row
 
-from assistant.goals import extract_targets, map_goals
 from assistant.models import GoalArea
-from assistant.review import Reviewer, review_document, review_project
+from assistant.review.goals import extract_targets, map_goals
+from assistant.review.reviewer import Reviewer, review_document, review_project
 from assistant.rules import load_lexicon
 from assistant.rules.mentions import find_mentions
 

@@ -12,8 +12,9 @@ from typer.testing import CliRunner
 from assistant.cli import app
 from assistant.models import Document, Indicator, Project
 from assistant.readers import read_bytes, read_document
+from assistant.values import format_wan
 from assistant.writers import project_table_rows, render_document
-from assistant.writers.table import fmt_amount, project_grid
+from assistant.writers.table import project_grid
 from assistant.writers.xlsx import sheet_name
 
 
@@ -66,7 +67,7 @@ def test_unit_column_only_when_the_source_had_one():
 
 
 def test_amounts_keep_their_precision():
-    assert [fmt_amount(x) for x in (6, 0.72, 1623.79, None, 0.7234)] == [
+    assert [format_wan(x) for x in (6, 0.72, 1623.79, None, 0.7234)] == [
         "6.00",
         "0.72",
         "1623.79",

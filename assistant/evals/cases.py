@@ -30,11 +30,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import InputError
 from ..models import Category
-from ..retrieval_eval import RetrievalCases
 from ..settings import PROJECT_ROOT
 from ..yamlfile import read_yaml
 from .drafts import DraftSuite
 from .qa import QASuite
+from .retrieval import RetrievalCases
 
 CASES_DIR = PROJECT_ROOT / "evals" / "cases"
 SUITES = ("review", "draft", "qa", "retrieval")

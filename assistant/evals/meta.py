@@ -24,9 +24,9 @@ def corpus_files(root: Path) -> list[Path]:
 
 
 def prompt_hashes() -> dict[str, str]:
-    from ..llm import PROMPTS_DIR, prompt_hash
+    from ..llm import prompt_hash, prompt_names
 
-    return {p.stem: prompt_hash(p.stem) for p in sorted(PROMPTS_DIR.glob("*.md")) if p.stem != "README"}
+    return {name: prompt_hash(name) for name in prompt_names()}
 
 
 def _git_commit(root: Path) -> str | None:
@@ -50,7 +50,7 @@ def build_meta(
     s = get_settings()
     docs = sorted({cf.data.document for cf in cases.get("review", []) + cases.get("qa", [])})
     docs += sorted({c.reference.document for cf in cases.get("draft", []) for c in cf.cases if c.reference})
-    from ..embeddings import Embedder
+    from ..kb.embeddings import Embedder
 
     corpus = corpus_files(root)
     return {

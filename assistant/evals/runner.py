@@ -29,14 +29,15 @@ def _selected(cf: CaseFile, only: set[str] | None) -> list:
 
 # --- answering, one function per suite --------------------------------------------------------------
 def answer_review(files: list[CaseFile], engine: str, root: Path, only, policy, step) -> list[dict]:
+    from ..engines import choose
     from ..readers import read_document
-    from ..review import Reviewer, read_source_text, review_document
+    from ..review.llm import build_llm_checker
+    from ..review.reviewer import Reviewer, read_source_text, review_document
 
     checker = None
     if engine == "llm":
-        from ..review_llm import build_llm_checker
-
-        checker = build_llm_checker(get_settings())
+        chat_model = choose(get_settings(), True, instead="本次仅运行规则检查").chat_model
+        checker = build_llm_checker(get_settings(), chat=chat_model)
     out = []
     for cf in files:
         cases = _selected(cf, only)
@@ -68,8 +69,7 @@ def answer_review(files: list[CaseFile], engine: str, root: Path, only, policy, 
 
 
 def answer_qa(files: list[CaseFile], engine: str, root: Path, only, step) -> list[dict]:
-    from ..chat import ask_offline
-    from ..chat_llm import ask
+    from ..engines import answerer, with_notices
     from ..readers import read_document
 
     out = []
@@ -78,14 +78,12 @@ def answer_qa(files: list[CaseFile], engine: str, root: Path, only, step) -> lis
         if not cases:
             continue
         doc = read_document(resolve(cf.data.document, root))
+        chat, notices = answerer(doc, get_settings(), use_llm=engine == "llm")
         for case in cases:
             rec = {"id": case.id, "document": cf.data.document, "question": case.question}
             try:
-                answer = (
-                    ask_offline(doc, case.question)
-                    if engine == "offline"
-                    else ask(doc, case.question, use_llm=True)
-                )
+                history = [chat.ask(q) for q in case.history]
+                answer = with_notices(chat.ask(case.question, history), notices)
                 rec["answer"] = answer.model_dump(mode="json")
             except AssistantError as e:
                 rec["error"] = str(e)
@@ -95,7 +93,8 @@ def answer_qa(files: list[CaseFile], engine: str, root: Path, only, step) -> lis
 
 
 def answer_draft(files: list[CaseFile], engine: str, root: Path, only, step) -> list[dict]:
-    from ..draft import MemoryPrecedents, draft_offline, draft_project
+    from ..draft import MemoryPrecedents
+    from ..engines import drafter
     from ..readers import read_document
 
     corpus = [read_document(p) for p in corpus_files(root)]
@@ -114,11 +113,9 @@ def answer_draft(files: list[CaseFile], engine: str, root: Path, only, step) -> 
             )
             rec = {"id": case.id, "request": case.request().model_dump(mode="json"), "left_out": leave_out}
             try:
-                d = (
-                    draft_offline(case.request(), src)
-                    if engine == "offline"
-                    else draft_project(case.request(), precedents=src, use_llm=True)
-                )
+                engine_, notices = drafter(get_settings(), src, use_llm=engine == "llm")
+                d = engine_.draft(case.request())
+                d.notes[:0] = notices
                 rec["draft"] = d.model_dump(mode="json")
             except AssistantError as e:
                 rec["error"] = str(e)
@@ -130,7 +127,7 @@ def answer_draft(files: list[CaseFile], engine: str, root: Path, only, step) -> 
 def answer_retrieval(files: list[CaseFile], engine: str, root: Path, only, step) -> list[dict]:
     """Searches a fresh knowledge base of the repository corpus in a temporary folder, so the run
     does not depend on what the user ingested (embeddings come from the shared cache)."""
-    from ..index import KnowledgeBase
+    from ..kb.index import KnowledgeBase
 
     base = get_settings()
     out = []

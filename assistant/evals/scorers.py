@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from ..models import Answer, Document, Draft, Finding
-from ..retrieval_eval import score_case
 from ..settings import PROJECT_ROOT
 from .cases import SUITE_LABELS, CaseFile, resolve
 from .drafts import score_draft
 from .qa import score_citations, score_correct
+from .retrieval import score_case
 from .review import aggregate_review, prf, score_review_case
 
 

@@ -33,7 +33,7 @@ class Block:
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 # A budget unit: a six-digit code then the unit's name ("324001卢龙县自然资源和规划局本级"); not an
 # amount that happens to have six digits ("640000元", "100000人次").
-_UNIT_CELL = re.compile(
+UNIT_CELL = re.compile(
     r"^(\d{6})\s*(?!(?:元|万元|亿元|亩|万亩|人|人次|个|件|株|套|次|户|公里|米|平方米|吨|台|处|项|份|册|辆|%))"
     r"([\u4e00-\u9fff][\u4e00-\u9fff（）()·\-]{2,60})$"
 )
@@ -54,7 +54,7 @@ def compact(text: str) -> str:
     return re.sub(r"\(必填\)|★|\*|[:：]$", "", t)
 
 
-def _is_label(cell: str, *labels: str) -> bool:
+def is_label(cell: str, *labels: str) -> bool:
     c = compact(cell)
     return any(c == label or c.startswith(label) for label in labels)
 
@@ -62,13 +62,13 @@ def _is_label(cell: str, *labels: str) -> bool:
 def _value_after(cells: list[str], i: int) -> str:
     """The cell after the label at index i, '' when none or when it is itself a label."""
     for c in cells[i + 1 :]:
-        if _is_label(c, "项目编码", "项目名称", "预算数", "其中", "财政资金", "其他资金", "预算单位"):
+        if is_label(c, "项目编码", "项目名称", "预算数", "其中", "财政资金", "其他资金", "预算单位"):
             return ""
         return clean_cell(c)
     return ""
 
 
-def _header_columns(cells: list[str]) -> dict[str, int] | None:
+def header_columns(cells: list[str]) -> dict[str, int] | None:
     """Map an indicator header row to column indexes; None when the row is not such a header."""
     names = [compact(c) for c in cells]
     if not any("一级" in n for n in names) or not any(("三级" in n or "指标内容" in n or "指标名称" in n) for n in names):
@@ -130,12 +130,12 @@ class _Builder:
         cells = [clean_cell(c) for c in block.cells]
         if not any(cells):
             return
-        unit_match = next((_UNIT_CELL.match(c) for c in cells if _UNIT_CELL.match(c)), None)
-        starts = unit_match or any(_is_label(c, "单位:万元", "单位：万元", "预算单位") for c in cells)
+        unit_match = next((UNIT_CELL.match(c) for c in cells if UNIT_CELL.match(c)), None)
+        starts = unit_match or any(is_label(c, "单位:万元", "单位：万元", "预算单位") for c in cells)
         if starts and not (self.project and self.project.name == "" and not self.project.indicators and self.project.unit_code == ""):
             self._new_project(block)
         if self.project is None:
-            if any(_is_label(c, "项目名称", "项目编码") for c in cells):
+            if any(is_label(c, "项目名称", "项目编码") for c in cells):
                 self._new_project(block)
             else:
                 self.part1.append(Block(cells=[" ".join(c for c in cells if c)], is_row=False, loc=block.loc))
@@ -144,43 +144,43 @@ class _Builder:
         if unit_match:
             p.unit_code, p.unit_name = unit_match.group(1), unit_match.group(2).strip()
         for i, c in enumerate(cells):
-            if _is_label(c, "预算单位") and not unit_match:
-                m = _UNIT_CELL.match(_value_after(cells, i))
+            if is_label(c, "预算单位") and not unit_match:
+                m = UNIT_CELL.match(_value_after(cells, i))
                 if m:
                     p.unit_code, p.unit_name = m.group(1), m.group(2).strip()
                 else:
                     p.unit_name = p.unit_name or _value_after(cells, i)
 
         if self.columns is not None:
-            if any(_is_label(c, "项目名称", "项目编码") for c in cells) and (p.name or p.indicators):
+            if any(is_label(c, "项目名称", "项目编码") for c in cells) and (p.name or p.indicators):
                 p = self._new_project(block)
             else:
                 self._indicator(cells, block)
                 return
 
-        header = _header_columns(cells)
+        header = header_columns(cells)
         if header is not None:
             self.columns, self.expect = header, ""
             return
 
         first = compact(cells[0]) if cells else ""
-        if self.expect == "plan" and not any(_is_label(c, "绩效目标", "年度绩效目标") for c in cells):
+        if self.expect == "plan" and not any(is_label(c, "绩效目标", "年度绩效目标") for c in cells):
             pct = [parse_percent(c) for c in cells if parse_percent(c) is not None]
             if pct:
                 self._set_plan(pct, [c for c in cells if c])
                 self.expect = ""
                 return
-        if self.expect == "purpose" and not any(_is_label(c, "资金支出计划", "绩效目标", "资金用途") for c in cells):
-            text = "\n".join(c for c in cells if c and not _is_label(c, "预算规模及资金用途"))
+        if self.expect == "purpose" and not any(is_label(c, "资金支出计划", "绩效目标", "资金用途") for c in cells):
+            text = "\n".join(c for c in cells if c and not is_label(c, "预算规模及资金用途"))
             if text:
                 p.purpose = text
                 self.expect = ""
                 return
 
         for i, c in enumerate(cells):
-            if _is_label(c, "项目编码"):
+            if is_label(c, "项目编码"):
                 p.code = _value_after(cells, i)
-            elif _is_label(c, "项目名称"):
+            elif is_label(c, "项目名称"):
                 p.name = _value_after(cells, i)
             elif compact(c) in ("预算数", "预算金额", "年度预算数", "预算数(万元)"):
                 p.budget = parse_amount(_value_after(cells, i))
@@ -192,7 +192,7 @@ class _Builder:
             elif compact(c) in ("资金用途", "项目资金用途"):
                 p.purpose = _value_after(cells, i)
                 self.expect = ""
-        if any(_is_label(c, "资金支出计划") for c in cells):
+        if any(is_label(c, "资金支出计划") for c in cells):
             rest = [c for c in cells[1:] if c and compact(c) not in _PLAN_LABELS]
             pct = [parse_percent(c) for c in rest if parse_percent(c) is not None]
             if len(pct) >= 4:

@@ -20,7 +20,7 @@ from ..categories import (
 )
 from ..models import SourceLocation
 from ..values import parse_amount, parse_percent
-from .layout import _UNIT_CELL, Block, _header_columns, compact
+from .layout import UNIT_CELL, Block, compact, header_columns
 
 Line = tuple[int, str]  # (line number, text)
 
@@ -75,7 +75,7 @@ def _field(text: str) -> tuple[str, str] | None:
 
 def is_project_start(text: str) -> bool:
     f = field(text)
-    return bool(_UNIT_CELL.match(text.strip())) or (
+    return bool(UNIT_CELL.match(text.strip())) or (
         f is not None and f[0] in ("unit_money", "unit", "code", "name")
     )
 
@@ -139,7 +139,7 @@ class _Reader:
         if inline:
             return inline
         nxt = self.peek()
-        if nxt is None or self.is_label(nxt) or _UNIT_CELL.match(nxt):
+        if nxt is None or self.is_label(nxt) or UNIT_CELL.match(nxt):
             return ""
         if want_amount and parse_amount(nxt) is None:
             return ""
@@ -150,7 +150,7 @@ class _Reader:
         """Lines up to the next label, header or title: a multi-line purpose or goal."""
         out = []
         while (t := self.peek()) is not None and not self.is_label(t) and not _TITLE.search(compact(t)):
-            if _UNIT_CELL.match(t):
+            if UNIT_CELL.match(t):
                 break
             out.append(t)
             self.i += 1
@@ -166,7 +166,7 @@ class _Reader:
                 cells.append(text)
             t = self.peek()
             f = field(t) if t is not None else None
-            if t is not None and (_UNIT_CELL.match(t) or (f and f[0] in ("unit", "unit_money"))):
+            if t is not None and (UNIT_CELL.match(t) or (f and f[0] in ("unit", "unit_money"))):
                 self.i += 1
                 text, key, inline = t, f[0] if f else None, f[1] if f else ""
                 continue
@@ -222,7 +222,7 @@ class _Reader:
                 if "依据" in compact(t):
                     break  # 指标值确定依据 closes the header
         self.emit(names, n)
-        cols = _header_columns(names)
+        cols = header_columns(names)
         if cols is None:
             self.warn(n, f"第{n}行：指标表头「{' '.join(names)}」中没有“指标值”栏，无法分行。")
             return
@@ -281,7 +281,7 @@ class _Reader:
             f = field(text)
             key, inline = f if f else (None, "")
             head = header_cells(text)
-            if _UNIT_CELL.match(text.strip()) or key in ("unit", "unit_money"):
+            if UNIT_CELL.match(text.strip()) or key in ("unit", "unit_money"):
                 self.start(n, text, key, inline)
             elif key in ("code", "name"):
                 self.emit(["项目编码" if key == "code" else "项目名称", self.value_after(inline)], n)

@@ -13,7 +13,7 @@ import zipfile
 
 from ..errors import InputError
 from ..models import SourceLocation
-from .layout import _UNIT_CELL, Block, _is_label
+from .layout import UNIT_CELL, Block, is_label
 
 _NOT_XLSX = "文件「{name}」不是有效的 Excel 工作簿（.xlsx），可能已损坏或只是改了扩展名。请用 Excel 打开后另存为 .xlsx 再试。"
 _SKIP, _DOWN = 1, 2
@@ -69,8 +69,8 @@ def _is_paragraph(cells: list[str]) -> bool:
         return False
     first = cells[0].strip()
     return not (
-        _UNIT_CELL.match(first)
-        or _is_label(first, "单位:万元", "单位：万元", "预算单位", "项目名称", "项目编码")
+        UNIT_CELL.match(first)
+        or is_label(first, "单位:万元", "单位：万元", "预算单位", "项目名称", "项目编码")
     )
 
 

@@ -78,7 +78,7 @@ def run_rules(
     for rule in active:
         if single_project and rule.scope == "document":
             continue
-        for f in CHECKS[rule.kind](doc, rule, ctx):
+        for f in CHECKS[rule.kind].fn(doc, rule, ctx):
             key = (f.rule_id, f.project, f.location.table, f.location.row, f.location.line, f.evidence)
             if key not in seen:
                 seen.add(key)

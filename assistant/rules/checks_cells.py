@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ..categories import SATISFACTION, TIMELINESS, canonical_level1, canonical_level2
 from ..models import Document, Finding, Project, SourceLocation
 from ..values import normalize_text
-from .engine import Context, Lexicon, Rule, check, find_phrase, line_with, same_text
+from .engine import Context, FieldParams, Lexicon, Rule, check, find_phrase, line_with, same_text
 
 _NUMBERING = re.compile(r"^\s*[\d一二三四五六七八九十]+\s*[.、．)）]\s*")
 _INDICATOR_FIELDS = (
@@ -45,7 +45,7 @@ def redacted_projects(doc: Document, lex: Lexicon) -> set[int]:
     return out
 
 
-@check("placeholder_project")
+@check("placeholder_project", fields=("hidden", "rows", "total"))
 def placeholder_project(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     for n in sorted(ctx.redacted):
         p = doc.projects[n]
@@ -61,7 +61,7 @@ def placeholder_project(doc: Document, rule: Rule, ctx: Context) -> Iterator[Fin
         )
 
 
-@check("placeholder_cell")
+@check("placeholder_cell", fields=("field", "text"))
 def placeholder_cell(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Placeholders in the cells of projects that are not wholly redacted: one finding per row/field."""
     for p in ctx.projects():
@@ -100,7 +100,7 @@ def _document_texts(doc: Document, ctx: Context) -> Iterator[tuple[str, Project 
                 yield getattr(i, f), p, i.source
 
 
-@check("template_residue")
+@check("template_residue", fields=("text",))
 def template_residue(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Template residue in any text field, and in raw source lines the Document does not hold
     (a cover page line such as "卢龙县财政（厅/局）审核")."""
@@ -143,7 +143,7 @@ def missing_basis(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
             yield rule.finding(line_with(i.level3), project=p, indicator=i)
 
 
-@check("satisfaction_method")
+@check("satisfaction_method", fields=("basis",))
 def satisfaction_method(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A 满意度 row whose 依据, 描述 and 三级 name no survey method (问卷, 回访, 座谈…): checklists ask
     how satisfaction is measured. Empty 依据 is MISSING-BASIS's, a 依据 copying the name COPY-BASIS's,
@@ -162,7 +162,7 @@ def satisfaction_method(doc: Document, rule: Rule, ctx: Context) -> Iterator[Fin
         yield rule.finding(line_with(i.basis), project=p, indicator=i, basis="".join(lines))
 
 
-@check("missing_field")
+@check("missing_field", fields=("field",), params=FieldParams)
 def missing_field(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A project without 绩效目标 / 资金用途 / 预算数 (params.field: goal | purpose | budget)."""
     field = rule.params.get("field", "goal")
@@ -177,7 +177,7 @@ def _is_copy(i) -> bool:
     return same_text(i.value_raw, i.level3) or same_text(i.value_raw, i.description)
 
 
-@check("vague_phrase")
+@check("vague_phrase", fields=("phrase", "value"))
 def vague_phrase(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A qualitative value built on a vague phrase, with no number and no graded scale. 时效 rows
     are left to the timeliness rule and values that copy the indicator name to the copy rule."""
@@ -194,7 +194,7 @@ def vague_phrase(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
             )
 
 
-@check("vague_timeliness")
+@check("vague_timeliness", fields=("value",))
 def vague_timeliness(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A 时效 value with no date, deadline or rate: "按时缴纳", "及时保障"."""
     for p, i in ctx.rows():
@@ -210,7 +210,7 @@ def vague_timeliness(doc: Document, rule: Rule, ctx: Context) -> Iterator[Findin
             yield rule.finding(line_with(i.value_raw), project=p, indicator=i, value=line_with(i.value_raw))
 
 
-@check("copy_description")
+@check("copy_description", fields=("count", "names", "total"))
 def copy_description(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Per project: rows whose 绩效指标描述 repeats the 三级指标 word for word (aggregated)."""
     for p in ctx.projects():
@@ -228,7 +228,7 @@ def copy_description(doc: Document, rule: Rule, ctx: Context) -> Iterator[Findin
             )
 
 
-@check("copy_level2")
+@check("copy_level2", fields=("level2",))
 def copy_level2(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A 三级指标 that only repeats its 二级 name."""
 
@@ -240,7 +240,7 @@ def copy_level2(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
             yield rule.finding(line_with(i.level3), project=p, indicator=i, level2=i.level2.strip())
 
 
-@check("copy_value")
+@check("copy_value", fields=("source", "value"))
 def copy_value(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A qualitative 指标值 that copies the 三级指标 or its 描述 instead of stating a target."""
     for p, i in ctx.rows():
@@ -251,7 +251,7 @@ def copy_value(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
             )
 
 
-@check("copy_basis")
+@check("copy_basis", fields=("basis",))
 def copy_basis(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A 指标值确定依据 that repeats the 三级指标 name: not a basis."""
     for p, i in ctx.rows():

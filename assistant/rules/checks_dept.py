@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING
 from ..models import Document, Finding, Project, SourceLocation
 from ..values import normalize_text
 from .checks_goals import content_tokens, indicator_values, maximal
-from .engine import Context, Rule, check, line_with
+from .engine import Context, Rule, ToleranceParams, check, line_with
 from .mentions import find_mentions
 
 if TYPE_CHECKING:
-    from ..goals import DeptTarget
+    from ..review.goals import DeptTarget
 
 
-@check("dept_uncovered")
+@check("dept_uncovered", fields=("closest",))
 def dept_uncovered(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A project that no 分项绩效目标 covers."""
     gm = ctx.goal_map
@@ -73,7 +73,7 @@ def _served(area: int, gm) -> bool:
     )
 
 
-@check("dept_unfunded")
+@check("dept_unfunded", fields=("area", "note", "targets", "title"))
 def dept_unfunded(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A 分项绩效目标 with numbered targets that no project funds: one finding per area."""
     gm = ctx.goal_map
@@ -96,7 +96,7 @@ def dept_unfunded(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
         )
 
 
-@check("dept_conflict")
+@check("dept_conflict", fields=("area", "target", "total", "unit"), params=ToleranceParams)
 def dept_conflict(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Projects promise more of a quantity than the department's fixed target for it."""
     gm = ctx.goal_map

@@ -16,7 +16,7 @@ def content_tokens(text: str, lex: Lexicon) -> list[str]:
     """Chinese words of two characters or more, without the generic ones (工作, 提高, 全县...).
     Uses the knowledge base's tokenizer (jieba search mode with the domain dictionary), so a review
     tokenizes the same way whichever module loaded jieba first."""
-    from ..retrieval import tokenize
+    from ..tokens import tokenize
 
     generic = set(lex.generic_tokens) | set(lex.outcome_verbs) | set(lex.outcome_adverbs)
     out = []
@@ -47,11 +47,11 @@ def indicator_values(p: Project) -> list[tuple[str, float]]:
     return out
 
 
-def indicator_text(p: Project) -> str:
+def project_values_text(p: Project) -> str:
     return "\n".join(f"{i.level3} {i.description} {i.value_raw}" for i in p.indicators)
 
 
-@check("goal_numbers")
+@check("goal_numbers", fields=("clause", "number"))
 def goal_numbers(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A number promised in the 绩效目标 that no indicator value (or sum of values) matches. A clause
     where another number does match is left alone ('四个单位57人': the 57人 is measured)."""
@@ -92,7 +92,7 @@ def maximal(tokens: list[str]) -> list[str]:
 def promise_parts(obj: str, lex: Lexicon) -> list[str]:
     """A promise's object split at its conjunctions: '教师教育教学能力和信息技术应用能力' ->
     ['教师教育教学能力', '信息技术应用能力']. Split on whole jieba words, so 参与 stays one word."""
-    from ..retrieval import init_tokenizer
+    from ..tokens import init_tokenizer
 
     parts, cur = [], ""
     for tok in init_tokenizer().lcut(obj):
@@ -119,14 +119,14 @@ def uncovered_words(obj: str, table: str, lex: Lexicon) -> list[str]:
     return [w for g in groups if not any(w in table for w in g) for w in maximal(g)]
 
 
-@check("goal_promises")
+@check("goal_promises", fields=("clause", "words"))
 def goal_promises(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """An outcome promised in the 绩效目标 (增加/提高/降低/改善 ...) whose key words appear in no
     indicator row: '增加农民收入' with no 收入 indicator; '提升…和信息技术应用能力' with none on 信息技术."""
     for p in ctx.projects():
         if not p.indicators:
             continue
-        table = indicator_text(p)
+        table = project_values_text(p)
         for _, _, clause in clauses(p.goal):
             obj = _promise(clause, ctx.lexicon)
             if not obj:

@@ -19,12 +19,12 @@ from ..categories import (
     level1_of_level2,
 )
 from ..models import Document, Finding
-from .engine import Context, Rule, check, line_with
+from .engine import Context, NeedParams, Rule, check, line_with
 
 _CHECKPOINTS = ((3, "mar", "3月底"), (6, "jun", "6月底"), (10, "oct", "10月底"), (12, "dec", "12月底"))
 
 
-@check("required_category")
+@check("required_category", fields=("missing",), params=NeedParams)
 def required_category(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """params.need: indicators (any row), output_parts (数量/质量/时效), benefit, cost, satisfaction.
     Both the three-一级 layout (成本 under 产出) and the four-一级 layout count."""
@@ -56,7 +56,7 @@ def _keyword_hits(text: str, keywords: list[str]) -> list[str]:
     return [k for k in keywords if k in text]
 
 
-@check("wrong_level2")
+@check("wrong_level2", fields=("expected", "keyword", "level2"))
 def wrong_level2(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A 效益 row whose 三级/描述 names only another 二级's keywords: 税收增长率 under 社会效益."""
     lex = ctx.lexicon
@@ -79,7 +79,7 @@ def wrong_level2(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
             )
 
 
-@check("level_hierarchy")
+@check("level_hierarchy", fields=("expected", "level1", "level2"))
 def level_hierarchy(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A 二级 under a 一级 it does not belong to (数量指标 under 效益指标)."""
     for p, i in ctx.rows():
@@ -99,7 +99,7 @@ def level_hierarchy(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding
         )
 
 
-@check("input_as_output")
+@check("input_as_output", fields=("value",))
 def input_as_output(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A money amount as a 数量 output: '资金安排金额 28.8万元' is an input, not an output."""
     for p, i in ctx.rows():
@@ -113,7 +113,7 @@ def _plan_evidence(p) -> str:
     return line_with(raw[-1]) if raw else line_with(p.name)
 
 
-@check("plan_missing")
+@check("plan_missing", fields=("given",))
 def plan_missing(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     for p in ctx.projects():
         values = p.spending_plan.as_list()
@@ -122,7 +122,7 @@ def plan_missing(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
             yield rule.finding(_plan_evidence(p), project=p, given=given)
 
 
-@check("plan_cumulative")
+@check("plan_cumulative", fields=("plan",))
 def plan_cumulative(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Cumulative percentages never go down."""
     for p in ctx.projects():
@@ -132,7 +132,7 @@ def plan_cumulative(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding
             yield rule.finding(_plan_evidence(p), project=p, plan=plan)
 
 
-@check("plan_total")
+@check("plan_total", fields=("dec", "plan"))
 def plan_total(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A cumulative plan ends at 100% by December and never exceeds it."""
     for p in ctx.projects():
@@ -146,7 +146,7 @@ def plan_total(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
             )
 
 
-@check("plan_deadline")
+@check("plan_deadline", fields=("checkpoint", "spent", "value"))
 def plan_deadline(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Work due by month M in the budget year with 0% spent at the first checkpoint after M."""
     for p in ctx.projects():

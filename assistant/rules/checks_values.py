@@ -7,15 +7,10 @@ from collections.abc import Iterator
 
 from ..categories import QUANTITY, canonical_level2, is_cost
 from ..models import Document, Finding, Indicator, Project
-from ..values import years_in
-from .engine import Context, Rule, check, line_with
+from ..values import format_number, years_in
+from .engine import Context, PercentTestParams, Rule, ToleranceParams, check, line_with
 
 _PAST = re.compile(r"已(?:经)?(完成|支付|拨付|兑现|建成|实施|落实|到位|发放|验收|竣工)")
-
-
-def _fmt(x: float) -> str:
-    """万元 amounts as people write them: 0.72, 3.09, 101.73."""
-    return f"{x:.2f}".rstrip("0").rstrip(".") if abs(x) < 1e6 else f"{x:.0f}"
 
 
 def close(a: float, b: float, rel: float = 0.02, abs_tol: float = 0.01) -> bool:
@@ -74,7 +69,7 @@ def _explained_by_quantity(m: Indicator, p: Project, targets: list[float], tol: 
     return None
 
 
-@check("unit_missing")
+@check("unit_missing", fields=("example", "value"))
 def unit_missing(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A number with no unit: '85' on a rate, '60万' on a cost row."""
     for p, i in ctx.rows():
@@ -88,7 +83,7 @@ def unit_missing(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
             yield rule.finding(raw, project=p, indicator=i, value=raw, example=f"{raw}元")
 
 
-@check("unit_price_per")
+@check("unit_price_per", fields=("fixed", "per", "quantity", "total", "value"), params=ToleranceParams)
 def unit_price_per(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A cost row such as '10元' that only makes sense per 亩: 720亩 × 10元 = 0.72万元 = 预算数."""
     tol = _tol(rule)
@@ -111,11 +106,11 @@ def unit_price_per(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]
                     per=q.value.normalized_unit,
                     quantity=line_with(q.value_raw),
                     fixed=f"{raw}/{q.value.normalized_unit}",
-                    total=_fmt(m.value.normalized * q.value.normalized),
+                    total=format_number(m.value.normalized * q.value.normalized),
                 )
 
 
-@check("cost_over_budget")
+@check("cost_over_budget", fields=("amount", "budget", "value"), params=ToleranceParams)
 def cost_over_budget(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A money amount on a cost row above the project's 预算数 (units normalised to 万元 first)."""
     tol = _tol(rule)
@@ -130,12 +125,12 @@ def cost_over_budget(doc: Document, rule: Rule, ctx: Context) -> Iterator[Findin
                     project=p,
                     indicator=m,
                     value=raw,
-                    amount=_fmt(m.value.normalized),
-                    budget=_fmt(p.budget),
+                    amount=format_number(m.value.normalized),
+                    budget=format_number(p.budget),
                 )
 
 
-@check("cost_below_budget")
+@check("cost_below_budget", fields=("amount", "budget", "value"), params=ToleranceParams)
 def cost_below_budget(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Cost rows that add up to less than the 预算数 and are not explained by unit price × quantity."""
     tol = _tol(rule)
@@ -153,11 +148,11 @@ def cost_below_budget(doc: Document, rule: Rule, ctx: Context) -> Iterator[Findi
         m = max(money, key=lambda i: i.value.normalized)
         raw = line_with(m.value_raw)
         yield rule.finding(
-            raw, project=p, indicator=m, value=raw, amount=_fmt(sum(amounts)), budget=_fmt(p.budget)
+            raw, project=p, indicator=m, value=raw, amount=format_number(sum(amounts)), budget=format_number(p.budget)
         )
 
 
-@check("unit_price_total")
+@check("unit_price_total", fields=("budget", "quantity", "total", "value"), params=ToleranceParams)
 def unit_price_total(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Unit price × quantity should equal the 预算数 (or another cost amount): 11个 × 2809.09元/个 = 3.09万元.
     A price may match several rows counted in its unit (服务人口40045人, 老年人健康管理8600人): it is
@@ -181,12 +176,12 @@ def unit_price_total(doc: Document, rule: Rule, ctx: Context) -> Iterator[Findin
                 indicator=price,
                 value=raw,
                 quantity=line_with(q.value_raw),
-                total=_fmt(total),
-                budget=_fmt(p.budget),
+                total=format_number(total),
+                budget=format_number(p.budget),
             )
 
 
-@check("funds_sum")
+@check("funds_sum", fields=("budget", "fiscal", "other", "parts"))
 def funds_sum(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """预算数 = 财政资金 + 其他资金."""
     for p in ctx.projects():
@@ -197,14 +192,14 @@ def funds_sum(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
             yield rule.finding(
                 line_with(p.name),
                 project=p,
-                budget=_fmt(p.budget),
-                parts=_fmt(parts),
-                fiscal=_fmt(p.fiscal_funds),
-                other=_fmt(p.other_funds or 0.0),
+                budget=format_number(p.budget),
+                parts=format_number(parts),
+                fiscal=format_number(p.fiscal_funds),
+                other=format_number(p.other_funds or 0.0),
             )
 
 
-@check("implausible_percent")
+@check("implausible_percent", fields=("limit", "value"), params=PercentTestParams)
 def implausible_percent(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """params.test: over_100 (a % above 100), rate_ge_100 (≥100% on a rate), growth (a growth rate above
     params.limit %)."""
@@ -224,10 +219,10 @@ def implausible_percent(doc: Document, rule: Rule, ctx: Context) -> Iterator[Fin
             "growth": growth and v.number >= limit,
         }.get(test, False)
         if flagged:
-            yield rule.finding(raw, project=p, indicator=i, value=raw, limit=_fmt(limit))
+            yield rule.finding(raw, project=p, indicator=i, value=raw, limit=format_number(limit))
 
 
-@check("cost_operator")
+@check("cost_operator", fields=("value",))
 def cost_operator(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """'≥' on a cost ceiling: spending more is not better."""
     for p, i in ctx.rows():
@@ -240,7 +235,7 @@ def cost_operator(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
             yield rule.finding(raw, project=p, indicator=i, value=raw)
 
 
-@check("quantity_operator")
+@check("quantity_operator", fields=("value",))
 def quantity_operator(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """'≤' on an output quantity (补助面积 ≤1.55万亩) unless fewer is better (发生数, 事故数)."""
     for p, i in ctx.rows():
@@ -256,7 +251,7 @@ def quantity_operator(doc: Document, rule: Rule, ctx: Context) -> Iterator[Findi
         yield rule.finding(raw, project=p, indicator=i, value=raw)
 
 
-@check("stale_date")
+@check("stale_date", fields=("budget_year", "value", "year"))
 def stale_date(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A date in a 指标值 before the budget year (文号 and 《》 titles are not dates)."""
     if ctx.year is None:
@@ -271,7 +266,7 @@ def stale_date(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
             yield rule.finding(raw, project=p, indicator=i, value=raw, year=old[0], budget_year=ctx.year)
 
 
-@check("past_tense")
+@check("past_tense", fields=("value",))
 def past_tense(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """'已完成', '已支付' as a target: the target describes the past, not the budget year."""
     for p, i in ctx.rows():
@@ -283,7 +278,7 @@ def past_tense(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
         yield rule.finding(raw, project=p, indicator=i, value=raw)
 
 
-@check("past_tense_text")
+@check("past_tense_text", fields=("field", "text"))
 def past_tense_text(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """'此项工作已完成' in the 绩效目标 or 资金用途 text: one finding per project."""
     for p in ctx.projects():

@@ -8,6 +8,7 @@ the rule and a shared Context and yields Findings made with `rule.finding(...)`.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,7 +23,7 @@ from ..values import normalize_text
 from ..yamlfile import read_yaml
 
 if TYPE_CHECKING:
-    from ..goals import GoalMap
+    from ..review.goals import GoalMap
 
 RULES_DIR = Path(__file__).resolve().parent
 DEFAULT_PACK = RULES_DIR / "default.yaml"
@@ -141,7 +142,10 @@ def load_rules(path: str | Path | None = None) -> list[Rule]:
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise InputError(f"规则文件「{p}」中规则编号重复：{'、'.join(dupes)}。")
-    return pack.rules
+    try:
+        return [validate_contract(r) for r in pack.rules]
+    except InputError as e:
+        raise InputError(f"规则文件「{p}」：{e}") from None
 
 
 @lru_cache(maxsize=8)
@@ -275,14 +279,80 @@ class Context:
 
 
 CheckFn = Callable[[Document, Rule, Context], Iterable[Finding]]
-CHECKS: dict[str, CheckFn] = {}
+ALWAYS_FIELDS = ("project", "indicator")  # every message may name the project and the row
 
 
-def check(kind: str) -> Callable[[CheckFn], CheckFn]:
-    """Register a check function under a rule kind."""
+class NoParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FieldParams(NoParams):
+    field: Literal["goal", "purpose", "budget"] = "goal"
+
+
+class ToleranceParams(NoParams):
+    tolerance: float = Field(0.02, ge=0, le=1)  # relative: 0.02 = 2%
+    abs_tolerance: float = Field(0.01, ge=0)  # 万元
+
+
+class NeedParams(NoParams):
+    need: Literal["indicators", "output_parts", "benefit", "cost", "satisfaction"] = "benefit"
+
+
+class PercentTestParams(NoParams):
+    test: Literal["over_100", "rate_ge_100", "growth"] = "over_100"
+    limit: float = 50
+
+
+@dataclass(frozen=True)
+class CheckKind:
+    """A check function and its contract: the fields its findings fill (a rule's message and suggestion
+    may name only these) and the model its rules' `params` must fit."""
+
+    fn: CheckFn
+    fields: tuple[str, ...]
+    params: type[BaseModel]
+
+
+CHECKS: dict[str, CheckKind] = {}
+
+
+def check(kind: str, fields: tuple[str, ...] = (), params: type[BaseModel] = NoParams) -> Callable[[CheckFn], CheckFn]:
+    """Register a check function under a rule kind, with its contract."""
 
     def register(fn: CheckFn) -> CheckFn:
-        CHECKS[kind] = fn
+        CHECKS[kind] = CheckKind(fn, ALWAYS_FIELDS + tuple(fields), params)
         return fn
 
     return register
+
+
+def _placeholders(template: str) -> set[str]:
+    """The field names a str.format template uses ('{value}' -> 'value'); a broken template raises."""
+    return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def validate_contract(rule: Rule) -> Rule:
+    """The rule with its params validated (defaults filled); InputError naming the rule and the field when
+    its message names a field its kind does not fill or its params do not fit the kind."""
+    kind = CHECKS[rule.kind]
+    for label, template in (("message", rule.message), ("suggestion", rule.suggestion)):
+        try:
+            used = _placeholders(template)
+        except ValueError as e:
+            raise InputError(f"规则“{rule.id}”的 {label} 模板有误（{e}）：花括号须成对，如“{{value}}”。") from None
+        unknown = sorted(used - set(kind.fields))
+        if unknown:
+            raise InputError(
+                f"规则“{rule.id}”的 {label} 使用了检查类型“{rule.kind}”不提供的字段：{'、'.join(unknown)}。"
+                f"可用字段：{'、'.join(kind.fields)}。"
+            )
+    try:
+        params = kind.params.model_validate(rule.params)
+    except ValidationError as e:
+        err = e.errors()[0]
+        where = ".".join(map(str, err["loc"])) or "params"
+        what = "是未知参数（拼写错误？）" if err["type"] == "extra_forbidden" else f"取值不对（{err['msg']}）"
+        allowed = "、".join(kind.params.model_fields) or "无"
+        raise InputError(f"规则“{rule.id}”的参数“{where}”{what}。检查类型“{rule.kind}”的参数：{allowed}。") from None
+    return rule.model_copy(update={"params": params.model_dump()})

@@ -7,9 +7,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..chat_llm import AnswerStream, LLMChat
-from ..errors import AssistantError
-from ..llm import build_chat_model
+from ..chat import AnswerStream
+from ..engines import answerer, with_notices
 from ..models import Answer, Citation, Document, Finding, Project
 from ..settings import Settings
 from ..values import format_wan
@@ -31,26 +30,14 @@ def answer_stream(
     kb: Any = None,
     findings: list[Finding] | None = None,
 ) -> AnswerStream:
-    """Display chunks and the final Answer. LLM mode uses this session's endpoint; an endpoint that
+    """Display chunks and the final Answer, on this session's endpoint when one is set; an endpoint that
     cannot even be built answers offline with a notice (LLMChat falls back the same way mid-call)."""
-    if settings.llm_enabled:
-        try:
-            model = build_chat_model(settings)
-        except AssistantError as e:
-            return _offline(doc, question, findings, f"大模型设置无效（{e}），已改用离线引擎回答")
-        return LLMChat(doc, chat_model=model, kb=kb, findings=findings).stream(question, history)
-    return _offline(doc, question, findings)
-
-
-def _offline(doc: Document, question: str, findings: list[Finding] | None, notice: str = "") -> AnswerStream:
-    from ..chat import OfflineChat
+    engine, notices = answerer(doc, settings, kb=kb, findings=findings)
+    if not notices:
+        return engine.stream(question, history)
 
     def run():
-        answer = OfflineChat(doc, findings).ask(question)
-        if notice:
-            answer = answer.model_copy(
-                update={"notice": notice + ("；" + answer.notice if answer.notice else "")}
-            )
+        answer = with_notices(engine.ask(question, history), notices)
         yield answer.text
         return answer
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import logging
 
 from ..errors import AssistantError, InputError
+from ..kb.records import doc_id_for
 from ..models import Document
 from ..readers import read_bytes
-from ..records import doc_id_for
 
 UPLOAD_TYPES = ["docx", "xlsx", "pdf", "txt", "md", "json"]
 log = logging.getLogger(__name__)

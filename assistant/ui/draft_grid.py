@@ -154,7 +154,7 @@ def apply_grid(draft: Draft, rows: list[dict[str, Any]]) -> Draft:
 def review_rows(draft: Draft) -> list[Finding]:
     """Review the draft's table as it stands, without changing any row (draft.self_review would
     repair rows; an edit the user made must stay until they accept a fix)."""
-    from ..review import review_project
+    from ..review.reviewer import review_project
 
     for n, r in enumerate(draft.rows, 1):
         r.indicator.source = r.indicator.source.model_copy(update={"file": DRAFT_FILE, "table": 1, "row": n})
@@ -172,7 +172,7 @@ def recheck(draft: Draft) -> Draft:
 
 def auto_fixed(draft: Draft) -> tuple[Draft, list[str]]:
     """What self-review would change: the repaired draft and one Chinese line per change."""
-    from ..draft import self_review
+    from ..draft.offline import self_review
 
     fixed = recheck(self_review(draft.model_copy(deep=True)))
     before = {r.indicator.level3: r.indicator for r in draft.rows}

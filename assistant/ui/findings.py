@@ -32,7 +32,7 @@ CATEGORY_COLUMN = {
 }
 
 
-def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+def most_severe_first(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(
         findings,
         key=lambda f: (
@@ -128,15 +128,15 @@ def location_label(f: Finding) -> str:
 
 
 def export_xlsx(result, findings: list[Finding]) -> bytes:
-    """The shown findings as the CLI's .xlsx report (assistant.review_report)."""
-    from ..review_report import render_xlsx
+    """The shown findings as the CLI's .xlsx report (assistant.review.report)."""
+    from ..review.report import render_xlsx
 
     return render_xlsx(result.model_copy(update={"findings": findings}))
 
 
 def export_markdown(result, findings: list[Finding]) -> str:
-    """The shown findings as the CLI's Markdown report (assistant.review_report)."""
-    from ..review_report import render_markdown
+    """The shown findings as the CLI's Markdown report (assistant.review.report)."""
+    from ..review.report import render_markdown
 
     return render_markdown(result.model_copy(update={"findings": findings}))
 
@@ -172,7 +172,7 @@ def indicator_frame(doc: Document, findings: Iterable[Finding], tables: Iterable
                     (ind.level1, ind.level2, ind.level3, ind.description, ind.value_raw, ind.basis),
                 )
             )
-            flagged = sort_findings(by_row.get((table, row_no), []))
+            flagged = most_severe_first(by_row.get((table, row_no), []))
             marker = marker_text(flagged)
             rows.append({"表": table, "项目": p.name, "行": row_no, "标记": marker, **cells})
             colour = {c: "" for c in rows[-1]}
@@ -192,7 +192,7 @@ def styled_indicator_table(doc: Document, findings: Iterable[Finding], tables: I
 
 def goal_area_frame(gm) -> pd.DataFrame:
     """One row per 分项绩效目标: the projects serving it, its counted targets, and whether any project
-    funds it (assistant.goals.GoalMap)."""
+    funds it (assistant.review.goals.GoalMap)."""
     rows = []
     for a in gm.areas:
         served = gm.projects_for(a.number)

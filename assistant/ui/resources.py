@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from ..embeddings import Embedder
-from ..index import IngestReport, KnowledgeBase, ensure_corpus_indexed
+from ..kb.embeddings import Embedder
+from ..kb.index import IngestReport, KnowledgeBase, ensure_corpus_indexed
 from ..settings import Settings, get_settings
 
 Progress = Callable[[int, int, str], None]

@@ -14,10 +14,14 @@ log = logging.getLogger(__name__)
 def run_draft(req: DraftRequest, kb, settings: Settings, embedder=None) -> Draft:
     """Draft a table from knowledge-base precedents (none when the store is unavailable: the drafter
     then uses its general templates and says so), on the session's endpoint when one is set."""
-    from ..draft import KnowledgeBasePrecedents, MemoryPrecedents, draft_project
+    from ..draft import KnowledgeBasePrecedents, MemoryPrecedents
+    from ..engines import drafter
 
     precedents = KnowledgeBasePrecedents(kb) if kb is not None else MemoryPrecedents([], embedder=embedder)
-    return draft_project(req, precedents=precedents, settings=settings)
+    engine, notices = drafter(settings, precedents)
+    d = engine.draft(req)
+    d.notes[:0] = notices
+    return d
 
 
 def run_review(
@@ -30,7 +34,7 @@ def run_review(
     use_llm: bool = False,
 ):
     """Rules (plus the embedding-assisted goal map), and the LLM checks when asked for and available."""
-    from ..review import make_reviewer
+    from ..engines import reviewer as make_reviewer
 
     reviewer, notices = make_reviewer(settings, use_llm=use_llm, kb=kb, embedder=embedder)
     result = reviewer.review(doc, source_text=source_text)

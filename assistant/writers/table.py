@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..models import Document, Indicator, Project
+from ..values import format_wan
 
 PLAN_LABELS = ("3月底", "6月底", "10月底", "12月底")
 BASE_HEADER = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")
@@ -26,14 +27,6 @@ class GridCell:
     text: str
     rowspan: int = 1
     colspan: int = 1
-
-
-def fmt_amount(value: float | None) -> str:
-    """万元 amounts as budget tables print them: 6.00, 0.72, 1623.79; '' for none."""
-    if value is None:
-        return ""
-    text = f"{value:.2f}"
-    return text if abs(float(text) - value) < 1e-9 else f"{value:.6f}".rstrip("0")
 
 
 def fmt_percent(value: float | None) -> str:
@@ -86,14 +79,14 @@ def project_grid(project: Project) -> tuple[int, list[GridCell]]:
     put(1, 2 + code_span, project.name, colspan=w - 2 - code_span)
     funds = [
         "预算数",
-        fmt_amount(project.budget),
+        format_wan(project.budget),
         "其中：财政资金",
-        fmt_amount(project.fiscal_funds),
+        format_wan(project.fiscal_funds),
         "其他资金",
     ]
     for i, text in enumerate(funds):
         put(2, i, text)
-    put(2, 5, fmt_amount(project.other_funds), colspan=w - 5)
+    put(2, 5, format_wan(project.other_funds), colspan=w - 5)
     put(3, 0, "资金用途")
     put(3, 1, project.purpose, colspan=w - 1)
     put(4, 0, "资金支出计划（%）", colspan=w - 4, rowspan=2)

@@ -10,9 +10,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import InputError
-from .settings import PROJECT_ROOT
-from .yamlfile import read_yaml
+from ..errors import InputError
+from ..settings import PROJECT_ROOT
+from ..yamlfile import read_yaml
 
 CASES_PATH = PROJECT_ROOT / "evals" / "cases" / "retrieval.yaml"
 

@@ -3,9 +3,10 @@ row that still cannot pass, removal when its slot has another row to stand for i
 
 from __future__ import annotations
 
-from .categories import BENEFIT, COST, SATISFACTION, canonical_level2
-from .draft_rows import GRADED_SCALE, GRADED_VALUE, _fmt, deadline_value, make_indicator, spending_plan
-from .models import Draft, DraftRow, Finding
+from ..categories import BENEFIT, COST, SATISFACTION, canonical_level2
+from ..models import Draft, DraftRow, Finding
+from ..values import format_number
+from .rows import GRADED_SCALE, GRADED_VALUE, deadline_value, goal_text, make_indicator, spending_plan
 
 
 def _row_of(draft: Draft, f: Finding) -> DraftRow | None:
@@ -31,9 +32,7 @@ def repair(draft: Draft, findings: list[Finding]) -> None:
             draft.project.spending_plan = spending_plan(None, True)
             continue
         if f.category == "goal_indicator_gap":
-            from .draft import _goal_text
-
-            draft.project.goal = _goal_text(req, draft.rows)
+            draft.project.goal = goal_text(req, draft.rows)
             continue
         if row is None:
             continue
@@ -46,12 +45,12 @@ def repair(draft: Draft, findings: list[Finding]) -> None:
         elif f.category == "stale_date":
             _replace(row, deadline_value(year, None), "修复：时间调整到预算年度")
         elif f.category == "cost_mismatch" and canonical_level2(i.level2) == "成本指标":
-            _replace(row, f"≤{_fmt(req.budget)}万元", "修复：成本与预算一致")
+            _replace(row, f"≤{format_number(req.budget)}万元", "修复：成本与预算一致")
         elif f.category == "implausible_value" and i.value.kind == "percentage":
-            _replace(row, "100%" if (i.value.number or 0) >= 100 else f"≥{_fmt(i.value.number or 90)}%", "修复：比率不超过100%")
+            _replace(row, "100%" if (i.value.number or 0) >= 100 else f"≥{format_number(i.value.number or 90)}%", "修复：比率不超过100%")
         elif f.category == "implausible_value" and i.value.operator in (">=", "<="):
             op = "≤" if canonical_level2(i.level2) == COST else "≥"
-            _replace(row, f"{op}{_fmt(i.value.number or 0)}{i.value.unit or ''}", "修复：方向调整")
+            _replace(row, f"{op}{format_number(i.value.number or 0)}{i.value.unit or ''}", "修复：方向调整")
         elif f.category == "copied_text":
             _replace(row, i.value_raw, "修复：补充指标描述", f"{i.level3}达到年度目标的程度")
         elif f.category == "unit_missing" and i.value.number is not None:

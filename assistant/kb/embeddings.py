@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import LLMError
-from .settings import Settings, get_settings
+from ..errors import LLMError
+from ..settings import Settings, get_settings
 
 
 class EmbeddingCache:

@@ -1,21 +1,17 @@
 """Drafting a 绩效目标表 from a project description, grounded in similar prior-year projects.
 
 The offline engine assembles the table from precedent rows and the description's own numbers; the
-LLM engine (draft_llm.py) asks a model for the same Draft. Both end in `self_review`: a returned
-draft has no error-level findings from our reviewer.
+LLM engine (llm.py) asks a model for the same Draft. Both end in `self_review`: a returned draft has
+no error-level findings from our reviewer.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
 
-import numpy as np
-
-from .categories import (
+from ..categories import (
     BENEFIT,
     COST,
     OUTPUT,
@@ -26,13 +22,18 @@ from .categories import (
     TIMELINESS,
     canonical_level2,
 )
-from .draft_rows import (
+from ..kb.embeddings import Embedder, get_embedder
+from ..models import Draft, DraftRequest, DraftRow, Project
+from ..values import format_number
+from ..yamlfile import read_yaml
+from .precedents import PrecedentSource, flagged_rows
+from .rows import (
     SLOTS,
     Candidate,
     Description,
     Slot,
-    _fmt,
     deadline_value,
+    goal_text,
     is_measurable,
     make_indicator,
     measurable_benefit,
@@ -40,82 +41,12 @@ from .draft_rows import (
     scale_quantity,
     spending_plan,
 )
-from .embeddings import Embedder, get_embedder
-from .models import Document, Draft, DraftRequest, DraftRow, Finding, Project
-from .yamlfile import read_yaml
+from .selfcheck import self_review
 
 WEAK_SIMILARITY = 0.875  # e5 cosine below which a precedent project is not really alike
 ROW_FIT_MIN = 0.866  # e5 cosine between a precedent row and the description below which it does not fit
-TEMPLATES = Path(__file__).parent / "data" / "draft_templates.yaml"
+TEMPLATES = Path(__file__).resolve().parent.parent / "data" / "draft_templates.yaml"
 _RECURRING = re.compile(r"运转|运行|维护|运维|经费|保险|工资|补助|补贴|日常|服务费")
-
-
-@dataclass
-class Similar:
-    project: Project
-    document: str
-    score: float
-
-
-class PrecedentSource(Protocol):
-    def similar_projects(self, text: str, k: int = 5) -> list[Similar]: ...
-
-
-def project_text(p: Project) -> str:
-    return f"{p.name} {p.purpose} {p.goal}".strip()
-
-
-class MemoryPrecedents:
-    """Precedents from parsed documents held in memory (tests, leave-one-out, a single upload)."""
-
-    def __init__(self, documents: list[Document], embedder: Embedder | None = None, exclude=None):
-        self.embedder = embedder or get_embedder()
-        self.items = [
-            (p, d.title or d.source_file) for d in documents for p in d.projects
-            if not (exclude and exclude(p)) and any(i.value.kind != "placeholder" for i in p.indicators)
-        ]
-        self.vectors = self.embedder.embed_passages([project_text(p) for p, _ in self.items]) if self.items else None
-
-    def similar_projects(self, text: str, k: int = 5) -> list[Similar]:
-        if not self.items:
-            return []
-        scores = self.vectors @ self.embedder.embed_query(text)
-        order = np.argsort(-scores)[:k]
-        return [Similar(self.items[i][0], self.items[i][1], float(scores[i])) for i in order]
-
-
-class KnowledgeBasePrecedents:
-    """Precedents from the knowledge base: hybrid search over projects, re-ranked by e5 cosine so
-    'how alike' means the same thing as in MemoryPrecedents."""
-
-    def __init__(self, kb, exclude=None):
-        self.kb, self.exclude = kb, exclude
-
-    def similar_projects(self, text: str, k: int = 5) -> list[Similar]:
-        found: list[tuple[Project, str]] = []
-        for hit in self.kb.search(text, k=3 * k, grain="project"):
-            p = self.kb.project_for(hit)
-            if p is None or (self.exclude and self.exclude(p)) or not any(i.value.kind != "placeholder" for i in p.indicators):
-                continue
-            found.append((p, hit.document))
-        if not found:
-            return []
-        embedder = self.kb.embedder
-        scores = embedder.embed_passages([project_text(p) for p, _ in found]) @ embedder.embed_query(text)
-        ranked = sorted(zip(found, scores), key=lambda fs: float(fs[1]), reverse=True)[:k]
-        return [Similar(p, d, float(s)) for (p, d), s in ranked]
-
-
-def _flagged_rows(similar: list[Similar], year: int) -> set[tuple[int, int | None]]:
-    """Precedent rows our own reviewer objects to (vague, stale, misfiled…): never copied."""
-    from .review import review_project
-
-    out: set[tuple[int, int | None]] = set()
-    for s in similar:
-        for f in review_project(s.project, year).findings:
-            if f.severity in ("error", "warning") and f.location.row is not None:
-                out.add((id(s.project), f.location.row))
-    return out
 
 
 @lru_cache(maxsize=1)
@@ -149,11 +80,18 @@ def _template_row(level1: str, level2: str) -> DraftRow | None:
 class OfflineDrafter:
     """Rules and retrieval, no generation."""
 
+    engine = "offline"
+
     def __init__(self, precedents: PrecedentSource, embedder: Embedder | None = None):
         self.precedents = precedents
         self.embedder = embedder or get_embedder()
 
     def draft(self, req: DraftRequest) -> Draft:
+        """A complete, self-reviewed draft (no error-level findings left)."""
+        return self_review(self.compose(req))
+
+    def compose(self, req: DraftRequest) -> Draft:
+        """The table as assembled from precedents and the description, before self-review."""
         text = f"{req.name} {req.purpose} {req.hints}".strip()
         desc = read_description(f"{req.purpose} {req.hints}")
         similar = self.precedents.similar_projects(text, k=5)
@@ -162,7 +100,7 @@ class OfflineDrafter:
             other_funds=req.other_funds, purpose=req.purpose, unit_code=req.unit_code, unit_name=req.unit_name,
         )
         draft = Draft(request=req, project=project, engine="offline")
-        flagged = _flagged_rows(similar, req.year)
+        flagged = flagged_rows(similar, req.year)
         pool = [
             Candidate(i, s.project, s.document, s.score) for s in similar for i in s.project.indicators
             if i.value.kind != "placeholder" and (id(s.project), i.source.row) not in flagged
@@ -182,7 +120,7 @@ class OfflineDrafter:
                 + "、".join(weak) + "。"
             )
         project.spending_plan = spending_plan(desc.deadline_month, bool(_RECURRING.search(req.name)) and not desc.deadline_month)
-        project.goal = _goal_text(req, draft.rows)
+        project.goal = goal_text(req, draft.rows)
         return draft
 
     def _fill(self, slot: Slot, options: list[Candidate], req: DraftRequest, desc: Description) -> list[DraftRow]:
@@ -214,7 +152,7 @@ class OfflineDrafter:
         if slot.level2 == QUALITY:
             if desc.rates:
                 label, value = desc.rates[0]
-                return [DraftRow(indicator=make_indicator(OUTPUT, QUALITY, label, f"{label}达到项目要求", f"≥{_fmt(value)}%", "项目实施方案及行业标准"), precedents=[], confidence=0.9, note="取自项目描述中的比率")]
+                return [DraftRow(indicator=make_indicator(OUTPUT, QUALITY, label, f"{label}达到项目要求", f"≥{format_number(value)}%", "项目实施方案及行业标准"), precedents=[], confidence=0.9, note="取自项目描述中的比率")]
             if best is not None and best.indicator.value.kind == "percentage" and (best.indicator.value.number or 0) <= 100:
                 i = best.indicator
                 value = "100%" if (i.value.number or 0) >= 100 else i.value_raw
@@ -230,7 +168,7 @@ class OfflineDrafter:
             note = "取自项目描述中的完成时限" if desc.deadline_month else "完成时间设在预算年度内"
             return [DraftRow(indicator=make_indicator(OUTPUT, TIMELINESS, "项目完成时间", "在规定时限内完成项目全部任务", deadline_value(y, month), "项目实施方案及年度工作计划"), precedents=[] if desc.deadline_month else prec, confidence=0.8 if desc.deadline_month else conf * 0.8, note=note)]
         if slot.level2 == COST:
-            value = f"≤{_fmt(req.budget)}万元"
+            value = f"≤{format_number(req.budget)}万元"
             return [DraftRow(indicator=make_indicator(OUTPUT, COST, "项目预算控制数", "项目全年支出控制在批复预算以内", value, "年初预算安排"), precedents=[], confidence=1.0, note="按本项目预算数设定")]
         if slot.level1 == BENEFIT:
             if slot.level2 == SUSTAINABLE and (best is None or not is_measurable(best.indicator)):
@@ -265,85 +203,3 @@ def _precedent_quantity(c: Candidate, budget: float) -> DraftRow | None:
 
 def _short(name: str) -> str:
     return re.sub(r"(经费|费用|资金|项目)$", "", name)[:16] or name
-
-
-def _goal_text(req: DraftRequest, rows: list[DraftRow]) -> str:
-    """绩效目标 built only from what the rows promise, so goal and indicators agree."""
-    outputs = [r.indicator for r in rows if r.indicator.level2 == QUANTITY]
-    when = next((r.indicator.value_raw for r in rows if r.indicator.level2 == TIMELINESS and r.indicator.value.kind == "date"), "")
-    sat = next((r.indicator.value_raw for r in rows if r.indicator.level1 == SATISFACTION), "")
-    purpose = (req.purpose or req.name).strip().rstrip("。；;")
-    parts = [f"1.{purpose}。"]
-    if outputs:
-        task = "、".join(f"{i.level3}{i.value_raw}" for i in outputs)
-        parts.append(f"2.{task}" + (f"，{when}" if when else "") + "。")
-    if sat:
-        parts.append(f"{len(parts) + 1}.服务对象满意度{sat}。")
-    return "\n".join(parts)
-
-
-def self_review(draft: Draft, max_rounds: int = 2) -> Draft:
-    """Review the draft; repair rows the reviewer objects to; drop what cannot be repaired.
-    The returned draft carries its remaining (non-error) findings."""
-    from .draft_fix import repair
-
-    for _ in range(max_rounds + 1):
-        findings = _review(draft)
-        errors = [f for f in findings if f.severity == "error"]
-        if not errors:
-            break
-        repair(draft, errors)
-    draft.findings = _review(draft)
-    return draft
-
-
-def _review(draft: Draft) -> list[Finding]:
-    from .review import review_project
-
-    draft.project.indicators = [r.indicator for r in draft.rows]
-    for n, ind in enumerate(draft.project.indicators, 1):
-        ind.source = ind.source.model_copy(update={"file": "起草稿", "table": 1, "row": n})
-    return review_project(draft.project, draft.request.year).findings
-
-
-def draft_offline(req: DraftRequest, precedents: PrecedentSource) -> Draft:
-    return self_review(OfflineDrafter(precedents).draft(req))
-
-
-def draft_project(
-    req: DraftRequest,
-    *,
-    kb=None,
-    precedents: PrecedentSource | None = None,
-    use_llm: bool | None = None,
-    settings=None,
-) -> Draft:
-    """The one entry point for the CLI and the app: the LLM engine when an endpoint is configured in
-    `settings` (falling back to the offline engine with a note on failure), else the offline engine."""
-    from .errors import AssistantError
-    from .settings import get_settings
-
-    settings = settings or get_settings()
-    if precedents is None:
-        if kb is None:
-            from .index import KnowledgeBase, ensure_corpus_indexed
-
-            kb = KnowledgeBase(settings)
-            ensure_corpus_indexed(kb=kb)
-        precedents = KnowledgeBasePrecedents(kb)
-    if use_llm is None:
-        use_llm = settings.llm_enabled
-    if use_llm and settings.llm_enabled:
-        from .draft_llm import draft_with_llm
-        from .llm import build_chat_model
-
-        try:
-            return draft_with_llm(req, precedents, chat_model=build_chat_model(settings))
-        except AssistantError as e:
-            d = draft_offline(req, precedents)
-            d.notes.insert(0, f"大模型起草失败（{e}），已改用离线引擎。")
-            return d
-    d = draft_offline(req, precedents)
-    if use_llm and not settings.llm_enabled:
-        d.notes.insert(0, "未配置大模型服务，已使用离线引擎起草。")
-    return d

@@ -12,12 +12,13 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
-from .errors import AssistantError
+from ..errors import AssistantError
+from ..llm import not_configured
+from ..models import CATEGORY_LABELS, SEVERITY_LABELS, Document, Finding, GoalArea, Project
+from ..rules import SEVERITY_ORDER, Policy, Rule, run_rules
 from .goals import GoalMap, map_goals
-from .models import CATEGORY_LABELS, SEVERITY_LABELS, Document, Finding, GoalArea, Project
-from .rules import SEVERITY_ORDER, Policy, Rule, run_rules
 
-NO_LLM_NOTICE = "未配置大模型服务（JIXIAO_LLM_BASE_URL、JIXIAO_LLM_MODEL），本次仅运行规则检查。"
+NO_LLM_NOTICE = not_configured("本次仅运行规则检查")
 
 
 class ReviewResult(BaseModel):
@@ -120,8 +121,8 @@ def document_text(doc: Document) -> str:
 class Reviewer:
     """Rules, the department-goal map (keywords + embeddings), then optional LLM checks.
 
-    `llm` is an LLMChecker (see assistant/review_llm.py when present) or None for rules only.
-    `embedder` defaults to assistant.embeddings.get_embedder(); `use_embeddings=False` keeps the
+    `llm` is an LLMChecker (review/llm.py) or None for rules only.
+    `embedder` defaults to assistant.kb.embeddings.get_embedder(); `use_embeddings=False` keeps the
     review keyword-only and free of any model."""
 
     def __init__(
@@ -145,7 +146,7 @@ class Reviewer:
         if not self.use_embeddings or not doc.goal_areas:
             return map_goals(doc)
         try:
-            from .embeddings import get_embedder
+            from ..kb.embeddings import get_embedder
 
             return map_goals(doc, self.embedder or get_embedder())
         # The model is an aid: fall back to keywords and say so.
@@ -187,25 +188,12 @@ class Reviewer:
         return kept
 
 
-def make_reviewer(settings, *, use_llm: bool, kb=None, policy: Policy | None = None, embedder=None) -> tuple[Reviewer, list[str]]:
-    """A Reviewer with the LLM checks when asked for and an endpoint is configured in `settings`;
-    the notices say when they were asked for but cannot run."""
-    checker, notices = None, []
-    if use_llm and not settings.llm_enabled:
-        notices.append(NO_LLM_NOTICE)
-    elif use_llm:
-        from .review_llm import build_llm_checker
-
-        checker = build_llm_checker(settings, kb=kb)
-    return Reviewer(llm=checker, policy=policy, embedder=embedder), notices
-
-
 def read_source_text(path: str | Path) -> str | None:
     """The raw text of a .txt/.md file (for the residue rule); None for other formats."""
     p = Path(path)
     if p.suffix.lower() not in (".txt", ".md", ".text", ""):
         return None
-    from .readers.text import decode_text
+    from ..readers.text import decode_text
 
     try:
         return decode_text(p.read_bytes(), p.name)
@@ -215,7 +203,7 @@ def read_source_text(path: str | Path) -> str | None:
 
 def review_file(path: str | Path, reviewer: Reviewer | None = None) -> ReviewResult:
     """Read a file and review it (the CLI's entry); bad input raises InputError."""
-    from .readers import read_document
+    from ..readers import read_document
 
     doc = read_document(path)
     return (reviewer or Reviewer()).review(doc, source_text=read_source_text(path))

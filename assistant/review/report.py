@@ -1,4 +1,4 @@
-"""Review findings as linter text, JSON, a Markdown report or an .xlsx sheet; and the `check` command.
+"""Review findings as linter text, JSON, a Markdown report or an .xlsx sheet.
 
 Import-light on purpose: cli.py imports the option enums from here at start-up.
 """
@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .models import Finding
-    from .review import ReviewResult
+    from ..models import Finding
+    from .reviewer import ReviewResult
 
 HEADERS = ["序号", "级别", "问题类别", "规则编号", "项目", "指标", "位置", "问题", "原文", "修改建议", "来源"]
 
@@ -32,7 +32,7 @@ class MinSeverity(str, Enum):
 
 
 def _row(n: int, f: Finding) -> list[str]:
-    from .models import CATEGORY_LABELS, SEVERITY_LABELS
+    from ..models import CATEGORY_LABELS, SEVERITY_LABELS
 
     return [
         str(n),
@@ -51,7 +51,7 @@ def _row(n: int, f: Finding) -> list[str]:
 
 def render_text(result: ReviewResult) -> str:
     """One block per finding, like a linter: where, level, category, message, quote, fix."""
-    from .models import CATEGORY_LABELS, SEVERITY_LABELS
+    from ..models import CATEGORY_LABELS, SEVERITY_LABELS
 
     lines: list[str] = []
     for f in result.findings:
@@ -90,7 +90,7 @@ def _cell(text: str) -> str:
 
 
 def render_markdown(result: ReviewResult) -> str:
-    from .models import CATEGORY_LABELS
+    from ..models import CATEGORY_LABELS
 
     name = Path(result.document).name if result.document else "绩效文本"
     s = result.summary()
@@ -115,7 +115,7 @@ def render_xlsx(result: ReviewResult) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    from .models import CATEGORY_LABELS, SEVERITY_LABELS
+    from ..models import CATEGORY_LABELS, SEVERITY_LABELS
 
     wb = Workbook()
     ws = wb.active
@@ -156,22 +156,3 @@ def render_findings(result: ReviewResult, fmt: str) -> str | bytes:
         return render_xlsx(result)
     raise ValueError(fmt)
 
-
-def run_check(
-    file: Path, fmt: str, min_severity: str, llm: bool, policy: Path | None, out: Path | None
-) -> tuple[str | bytes, ReviewResult, list[str]]:
-    """The `assistant check` command without the printing: (rendered output, result, notices).
-    Raises AssistantError (InputError) for bad input."""
-    from .errors import InputError
-    from .review import make_reviewer, review_file
-    from .rules import load_policy
-    from .settings import get_settings
-
-    if fmt == "xlsx" and out is None:
-        raise InputError("输出 xlsx 需要用 -o 指定输出文件。")
-    pol = load_policy(policy) if policy else None
-    reviewer, notices = make_reviewer(get_settings(), use_llm=llm, policy=pol)
-    result = review_file(file, reviewer)
-    result = result.at_least(min_severity)
-    result.notices = notices + result.notices
-    return render_findings(result, fmt), result, result.notices

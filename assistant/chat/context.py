@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .citations import is_grounded, row_text
-from .models import CATEGORY_LABELS, Answer, Citation, Document, Indicator, Project
-from .qa_match import find_projects, find_rows, project_by_ordinal
-from .values import format_wan, normalize_text
+from ..models import CATEGORY_LABELS, Answer, Citation, Document, Indicator, Project
+from ..values import format_wan, normalize_text
+from .citations import is_grounded, row_grounding_text
+from .match import find_projects, find_rows, project_by_ordinal
 
 log = logging.getLogger(__name__)
 
@@ -215,7 +215,7 @@ def _row_entry(doc: Document, p: Project, ind: Indicator, n: int) -> Entry:
         f"[R{n}] 第{ind.source.row}行｜{ind.level1}/{ind.level2}/{ind.level3}｜描述：{ind.description}"
         f"｜指标值：{ind.value_raw}｜依据：{ind.basis}{unit}"
     )
-    return Entry(c, row_text(ind), line, indicator=ind)
+    return Entry(c, row_grounding_text(ind), line, indicator=ind)
 
 
 def _same(a: Citation, b: Citation) -> bool:

@@ -10,22 +10,32 @@ Answer.citations, while streaming. Any endpoint failure falls back to the offlin
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
-from .chat import NOT_FOUND, OfflineChat
-from .chat_context import Context, build_context
+from ..errors import AssistantError, LLMError
+from ..llm import (
+    NOT_CONFIGURED,
+    AnswerCache,
+    build_chat_model,
+    message_text,
+    not_configured,
+    prompt,
+    stream_text,
+    to_dicts,
+    to_llm_error,
+)
+from ..models import Answer, Citation, Document, Finding
+from ..settings import get_settings
+from ..values import normalize_text
 from .citations import is_grounded
-from .errors import AssistantError, LLMError
-from .llm import AnswerCache, build_chat_model, message_text, prompt, stream_text, to_dicts, to_llm_error
-from .models import Answer, Citation, Document, Finding
-from .settings import get_settings
-from .values import normalize_text
+from .context import Context, build_context
+from .offline import NOT_FOUND, OfflineChat
+from .stream import AnswerStream, History
 
 HISTORY_MESSAGES = 6  # earlier turns sent with a question (3 question/answer pairs)
-History = Sequence[dict | tuple[str, str] | Answer]
 
 _OPEN, _CLOSE = "[【", "]】"
 _ID = re.compile(r"^(R\d+|P\d+-[^|｜:：]+?|D-[^|｜:：]+?|K\d+|E\d+)\s*(?:[|｜:：]\s*(.*))?$", re.DOTALL)
@@ -38,12 +48,9 @@ _DONT_KNOW = re.compile(
 _MONEY_SUFFIX = re.compile(r"\(?(万元|万|元)\)?$")  # after NFKC: 31.98（万元） -> 31.98(万元)
 
 
-_NOT_CONFIGURED = "未配置大模型服务（请设置 JIXIAO_LLM_BASE_URL 与 JIXIAO_LLM_MODEL）"
-
-
 def _fallback_notice(err: Exception) -> str:
-    if str(err) == _NOT_CONFIGURED:
-        return f"{_NOT_CONFIGURED}，已改用离线引擎回答"
+    if str(err) == NOT_CONFIGURED:
+        return not_configured("已改用离线引擎回答")
     return f"大模型调用失败（{str(err).rstrip('。')}），已改用离线引擎回答"
 
 
@@ -142,37 +149,8 @@ class _Rewriter:
         return entry.refine(q)
 
 
-class AnswerStream:
-    """Iterate for display chunks; `answer` is the final Answer (iterating to the end if needed).
-    The chunks joined equal answer.text, except after a mid-stream failure: then the stream ends with a
-    note and `answer` is the offline engine's answer, so a UI should show answer.text once done."""
-
-    def __init__(self, chunks: Iterator[str]):
-        self._chunks = chunks
-        self._answer: Answer | None = None
-
-    def __iter__(self) -> Iterator[str]:
-        return self
-
-    def __next__(self) -> str:
-        if self._answer is not None:
-            raise StopIteration
-        try:
-            return next(self._chunks)
-        except StopIteration as stop:
-            self._answer = stop.value
-            raise StopIteration from None
-
-    @property
-    def answer(self) -> Answer:
-        for _ in self:
-            pass
-        if self._answer is None:
-            raise RuntimeError("the stream was closed before it finished")
-        return self._answer
-
-
 class LLMChat:
+    engine = "llm"
     """Grounded chat over one Document. `chat_model` defaults to the configured endpoint; `kb` (a
     KnowledgeBase) adds a few hits from other documents; `findings` answer defect questions offline."""
 
@@ -205,7 +183,7 @@ class LLMChat:
         if self._chat is None:
             self._chat = build_chat_model()
         if self._chat is None:
-            raise LLMError(_NOT_CONFIGURED)
+            raise LLMError(NOT_CONFIGURED)
         return self._chat
 
     def messages(self, question: str, history: list, offline: Answer | None) -> tuple[list[dict], Context]:
@@ -325,68 +303,3 @@ def _invoke(chat: BaseChatModel, convo: list[dict]) -> str:
         return message_text(chat.invoke(convo).content)
     except Exception as exc:
         raise to_llm_error(exc, chat) from exc
-
-
-# --- the entry points the CLI and the app call ----------------------------------------------------------
-def _engine(doc: Document, use_llm: bool | None, kb: Any, findings: list[Finding] | None) -> LLMChat | None:
-    if use_llm is None:
-        use_llm = get_settings().llm_enabled
-    return LLMChat(doc, kb=kb, findings=findings) if use_llm else None
-
-
-def ask(
-    doc: Document,
-    question: str,
-    *,
-    use_llm: bool | None = None,
-    history: History | None = None,
-    kb: Any = None,
-    findings: list[Finding] | None = None,
-) -> Answer:
-    """Answer with the LLM engine when enabled (use_llm None = from settings), else offline. An LLM
-    failure, or use_llm=True without a configured endpoint, answers offline with a notice."""
-    chat = _engine(doc, use_llm, kb, findings)
-    if chat is None:
-        return OfflineChat(doc, findings).ask(question)
-    return chat.ask(question, history or ())
-
-
-def stream(
-    doc: Document,
-    question: str,
-    *,
-    use_llm: bool | None = None,
-    history: History | None = None,
-    kb: Any = None,
-    findings: list[Finding] | None = None,
-) -> AnswerStream:
-    """Like `ask`, as display chunks; the offline engine yields its whole answer as one chunk."""
-    chat = _engine(doc, use_llm, kb, findings)
-    if chat is not None:
-        return chat.stream(question, history or ())
-
-    def offline() -> Iterator[str]:
-        answer = OfflineChat(doc, findings).ask(question)
-        yield answer.text
-        return answer
-
-    return AnswerStream(offline())
-
-
-def format_answer(answer: Answer) -> str:
-    """Plain text for a terminal: the answer, numbered citations (表N 第M行 字段：原文), the notice."""
-    lines = [answer.text]
-    if answer.citations:
-        lines += ["", "引用："]
-        for i, c in enumerate(answer.citations, 1):
-            loc = c.location
-            where = (f"表{loc.table}" if loc.table is not None else "") + (
-                f" 第{loc.row}行" if loc.row is not None else ""
-            )
-            if c.field == "知识库" and c.document:  # a hit from another document
-                where = f"《{c.document}》{where}"
-            project = f"「{c.project}」" if c.project else ""
-            lines.append(f"[{i}] {where or '全文'}{project} {c.field or '原文'}：{c.quote}")
-    if answer.notice:
-        lines += ["", f"提示：{answer.notice}"]
-    return "\n".join(lines)

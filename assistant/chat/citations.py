@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .models import Citation, Document, Indicator, Project
-from .values import normalize_text
+from ..models import Citation, Document, Indicator, Project
+from ..values import normalize_text
 
 
 def _project(doc: Document, c: Citation) -> Project | None:
@@ -12,17 +12,17 @@ def _project(doc: Document, c: Citation) -> Project | None:
     return next((p for p in doc.projects if c.project and p.name == c.project), None)
 
 
-def row_text(ind: Indicator) -> str:
+def row_grounding_text(ind: Indicator) -> str:
     return " ".join([ind.level1, ind.level2, ind.level3, ind.description, ind.value_raw, ind.basis, ind.unit_column])
 
 
-def project_text(p: Project) -> str:
+def project_grounding_text(p: Project) -> str:
     plan = " ".join(p.spending_plan.raw)
     money = " ".join(f"{v:.2f}" for v in (p.budget, p.fiscal_funds, p.other_funds) if v is not None)
     return " ".join([p.unit_code, p.unit_name, p.code, p.name, money, p.purpose, plan, p.goal])
 
 
-def document_text(doc: Document) -> str:
+def part_one_text(doc: Document) -> str:
     areas = " ".join(f"{a.title} {a.goal} {a.indicators_text}" for a in doc.goal_areas)
     return " ".join([doc.title, " ".join(doc.cover), doc.overall_goal, areas, doc.safeguards])
 
@@ -31,12 +31,12 @@ def cited_text(doc: Document, c: Citation) -> str | None:
     """The source text a citation points at: a row, a project's header block, or part one."""
     p = _project(doc, c)
     if p is None:
-        return document_text(doc) if c.project is None else None
+        return part_one_text(doc) if c.project is None else None
     if c.location.row is not None:
         if 1 <= c.location.row <= len(p.indicators):
-            return row_text(p.indicators[c.location.row - 1])
+            return row_grounding_text(p.indicators[c.location.row - 1])
         return None
-    return project_text(p)
+    return project_grounding_text(p)
 
 
 def is_grounded(doc: Document, c: Citation) -> bool:
@@ -58,10 +58,10 @@ def locate(doc: Document, c: Citation) -> Citation | None:
     projects = [p for p in doc.projects if not c.project or p.name == c.project] or doc.projects
     for p in projects:
         for ind in p.indicators:
-            if quote in normalize_text(row_text(ind)):
+            if quote in normalize_text(row_grounding_text(ind)):
                 return c.model_copy(update={"project": p.name, "row": ind.source.row, "location": ind.source})
-        if quote in normalize_text(project_text(p)):
+        if quote in normalize_text(project_grounding_text(p)):
             return c.model_copy(update={"project": p.name, "row": None, "location": p.source})
-    if quote in normalize_text(document_text(doc)):
+    if quote in normalize_text(part_one_text(doc)):
         return c.model_copy(update={"project": None, "row": None, "location": c.location.model_copy(update={"table": None, "row": None})})
     return None

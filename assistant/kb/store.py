@@ -15,10 +15,10 @@ from chromadb import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
 from chromadb.utils.embedding_functions import register_embedding_function
 
+from ..errors import ConfigError
+from ..models import Document
+from ..settings import Settings, get_settings
 from .embeddings import Embedder
-from .errors import ConfigError
-from .models import Document
-from .settings import Settings, get_settings
 
 EF_NAME = "jixiao_embedder"
 

@@ -1,8 +1,8 @@
 """The LLM drafting engine: a model writes the 绩效目标表 from similar prior-year projects, our reviewer
 checks it, and the model revises what the reviewer objects to (bounded).
 
-`draft_with_llm` always returns a Draft with the same contract as the offline engine (self-reviewed, no
-error-level findings): when the model fails, or its table is still incomplete or wrong after the last
+`LLMDrafter.draft` always returns a Draft with the same contract as the offline engine (self-reviewed,
+no error-level findings): when the model fails, or its table is still incomplete or wrong after the last
 revision, the offline engine drafts instead and Draft.notes says why.
 """
 
@@ -12,22 +12,16 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from .categories import COST, canonical_level2
-from .draft import (
-    WEAK_SIMILARITY,
-    PrecedentSource,
-    Similar,
-    _flagged_rows,
-    _review,
-    draft_offline,
-    self_review,
-)
-from .draft_rows import Candidate, _fmt
-from .errors import LLMError
-from .evals.drafts import cost_matches_budget, missing_categories
-from .llm import StructuredResult, build_chat_model, prompt, structured_call
-from .models import SEVERITY_LABELS, Draft, DraftRequest, DraftRow, Finding, Indicator, Project, SpendingPlan
-from .values import parse_value
+from ..categories import COST, canonical_level2
+from ..errors import AssistantError, LLMError
+from ..llm import StructuredResult, prompt, structured_call
+from ..models import SEVERITY_LABELS, Draft, DraftRequest, DraftRow, Finding, Indicator, Project, SpendingPlan
+from ..values import format_number, parse_value
+from .offline import WEAK_SIMILARITY, OfflineDrafter
+from .precedents import PrecedentSource, Similar, flagged_rows
+from .quality import cost_matches_budget, missing_categories
+from .rows import Candidate
+from .selfcheck import review_draft, self_review
 
 MAX_REVISIONS = 2
 Text = Annotated[str, Field(min_length=1)]
@@ -69,10 +63,10 @@ class _Rejected(Exception):
 
 # --- what the model sees --------------------------------------------------------------------------
 def request_text(req: DraftRequest) -> str:
-    lines = [f"项目名称：{req.name}", f"预算数：{_fmt(req.budget)}万元"]
+    lines = [f"项目名称：{req.name}", f"预算数：{format_number(req.budget)}万元"]
     if req.fiscal_funds is not None or req.other_funds is not None:
         lines.append(
-            f"其中财政资金：{_fmt(req.fiscal_funds or 0)}万元，其他资金：{_fmt(req.other_funds or 0)}万元"
+            f"其中财政资金：{format_number(req.fiscal_funds or 0)}万元，其他资金：{format_number(req.other_funds or 0)}万元"
         )
     for label, value in (
         ("预算单位", req.unit_name),
@@ -88,12 +82,12 @@ def request_text(req: DraftRequest) -> str:
 def precedent_catalog(similar: list[Similar], year: int) -> tuple[dict[str, Candidate], str]:
     """Ids P<k>-R<n> for the usable rows of the similar projects, and their text for the prompt.
     Rows our reviewer objects to (vague, stale, misfiled…) and placeholders are not offered."""
-    flagged = _flagged_rows(similar, year)
+    flagged = flagged_rows(similar, year)
     catalog: dict[str, Candidate] = {}
     blocks = []
     for k, s in enumerate(similar, 1):
         p = s.project
-        budget = f"{_fmt(p.budget)}万元" if p.budget is not None else "未注明"
+        budget = f"{format_number(p.budget)}万元" if p.budget is not None else "未注明"
         lines = [f"### P{k}《{s.document}》「{p.name}」（预算数{budget}，相似度{s.score:.2f}）"]
         lines += [f"资金用途：{p.purpose}"] if p.purpose else []
         lines += [f"资金支出计划（累计）：{' / '.join(p.spending_plan.raw)}"] if p.spending_plan.raw else []
@@ -125,7 +119,7 @@ def build_draft(
         unit_name=req.unit_name,
         goal=answer.goal.strip(),
         spending_plan=SpendingPlan(
-            mar=plan[0], jun=plan[1], oct=plan[2], dec=plan[3], raw=[f"{_fmt(v)}%" for v in plan]
+            mar=plan[0], jun=plan[1], oct=plan[2], dec=plan[3], raw=[f"{format_number(v)}%" for v in plan]
         ),
     )
     draft = Draft(request=req, project=project, engine="llm")
@@ -161,7 +155,7 @@ def problems_of(draft: Draft) -> tuple[list[str], bool]:
     """Problem lines for a revision request, and whether any of them blocks the draft (incomplete,
     cost ≠ budget, an error finding). Warnings are sent back too but may remain after the last round."""
     lines, blocking = [], False
-    findings: list[Finding] = [f for f in _review(draft) if f.severity in ("error", "warning")]
+    findings: list[Finding] = [f for f in review_draft(draft) if f.severity in ("error", "warning")]
     if missing := missing_categories(draft.project):
         lines.append(f"- [错误] 缺少必备指标：{'、'.join(missing)}。")
         blocking = True
@@ -169,7 +163,7 @@ def problems_of(draft: Draft) -> tuple[list[str], bool]:
         have = [i.value_raw for i in draft.project.indicators if canonical_level2(i.level2) == COST]
         got = f"（现为 {'、'.join(have)}）" if have else "（现在没有成本指标）"
         lines.append(
-            f"- [错误] 成本指标应为一行“项目预算控制数”，指标值 ≤{_fmt(draft.request.budget)}万元{got}。"
+            f"- [错误] 成本指标应为一行“项目预算控制数”，指标值 ≤{format_number(draft.request.budget)}万元{got}。"
         )
         blocking = True
     for f in findings:
@@ -182,26 +176,33 @@ def problems_of(draft: Draft) -> tuple[list[str], bool]:
 
 
 # --- the engine -----------------------------------------------------------------------------------
-def draft_with_llm(req: DraftRequest, precedents: PrecedentSource, chat_model=None) -> Draft:
+class LLMDrafter:
     """Draft with the model (one call plus at most MAX_REVISIONS revisions), then self-review; on any
     failure the offline engine drafts instead and the first note says why."""
-    try:
-        return _draft(req, precedents, chat_model)
-    except _Rejected as exc:
-        reason = str(exc)
-    except LLMError as exc:
-        reason = f"大模型起草失败（{str(exc).rstrip('。')}）"
-    d = draft_offline(req, precedents)
-    d.notes.insert(0, f"{reason}，已改用离线引擎。")
-    return d
+
+    engine = "llm"
+
+    def __init__(self, chat_model, precedents: PrecedentSource):
+        self.chat, self.precedents = chat_model, precedents
+
+    def draft(self, req: DraftRequest) -> Draft:
+        try:
+            return _draft(req, self.precedents, self.chat)
+        except _Rejected as exc:
+            reason = str(exc)
+        except AssistantError as exc:
+            reason = f"大模型起草失败（{str(exc).rstrip('。')}）"
+        d = OfflineDrafter(self.precedents).draft(req)
+        d.notes.insert(0, f"{reason}，已改用离线引擎。")
+        return d
 
 
 def _draft(req: DraftRequest, precedents: PrecedentSource, chat_model) -> Draft:
     similar = precedents.similar_projects(f"{req.name} {req.purpose} {req.hints}".strip(), k=5)
     catalog, examples = precedent_catalog(similar, req.year)
-    chat = chat_model if chat_model is not None else build_chat_model()
+    chat = chat_model
     system = prompt(
-        "draft", year=req.year, budget=_fmt(req.budget), request=request_text(req), precedents=examples
+        "draft", year=req.year, budget=format_number(req.budget), request=request_text(req), precedents=examples
     )
     base = [("system", system), ("user", f"请为项目「{req.name}」起草绩效目标表，按要求输出 JSON。")]
     result = _ask(chat, base)
@@ -218,7 +219,7 @@ def _draft(req: DraftRequest, precedents: PrecedentSource, chat_model) -> Draft:
             problems="\n".join(problems),
             round=revision + 1,
             max_rounds=MAX_REVISIONS,
-            budget=_fmt(req.budget),
+            budget=format_number(req.budget),
             year=req.year,
         )
         try:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .categories import SATISFACTION, canonical_level1, canonical_level2
+from ..categories import SATISFACTION, canonical_level1, canonical_level2
+from ..models import Answer, Citation, Document, Finding, Indicator, Project
+from ..values import format_wan, normalize_text
 from .citations import locate
-from .models import Answer, Citation, Document, Finding, Indicator, Project
-from .qa_match import find_projects, find_rows, project_by_ordinal, remove_name
-from .values import format_wan, normalize_text
+from .match import find_projects, find_rows, project_by_ordinal, remove_name
+from .stream import AnswerStream, History
 
 NOT_FOUND = "资料中未找到"
 
@@ -77,11 +78,23 @@ def _merge(a: list, b: list) -> list:
 class OfflineChat:
     """Rules and lookups over one Document; `findings` (from the reviewer) answer defect questions."""
 
+    engine = "offline"
+
     def __init__(self, doc: Document, findings: list[Finding] | None = None):
         self.doc = doc
         self.findings = findings
 
-    def ask(self, question: str) -> Answer:
+    def stream(self, question: str, history: History = ()) -> AnswerStream:
+        """The whole answer as one chunk."""
+
+        def run():
+            answer = self.ask(question, history)
+            yield answer.text
+            return answer
+
+        return AnswerStream(run())
+
+    def ask(self, question: str, history: History = ()) -> Answer:
         q = normalize_text(question)
         for handler in (self._defects, self._goal_areas, self._satisfaction, self._aggregate, self._lookup):
             answer = handler(q)
@@ -193,7 +206,7 @@ class OfflineChat:
         if not cats and not re.search(r"(有什么|有哪些|存在).{0,4}(问题|缺陷|错误)|审核意见", q):
             return None
         if self.findings is None:
-            from .review import review_document
+            from ..review.reviewer import review_document
 
             self.findings = review_document(self.doc).findings
         found = [f for f in self.findings if not cats or f.category in cats]
@@ -310,6 +323,3 @@ class OfflineChat:
             hint = "最接近的内容：" + "；".join(f"“{p.name}”的“{ind.level3}”（{ind.value_raw}）" for p, ind, _ in rows) + "。"
         return Answer(question=question, text=f"{NOT_FOUND}与该问题直接对应的内容。{hint}", citations=cites, not_found=True)
 
-
-def ask_offline(doc: Document, question: str, findings: list[Finding] | None = None) -> Answer:
-    return OfflineChat(doc, findings).ask(question)

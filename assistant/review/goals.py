@@ -16,11 +16,11 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from .models import Document, GoalArea, Project
-from .rules.checks_cells import redacted_projects
-from .rules.checks_goals import content_tokens, maximal
-from .rules.engine import Lexicon, load_lexicon
-from .rules.mentions import find_mentions
+from ..models import Document, GoalArea, Project
+from ..rules.checks_cells import redacted_projects
+from ..rules.checks_goals import content_tokens, maximal
+from ..rules.engine import Lexicon, load_lexicon
+from ..rules.mentions import find_mentions
 
 _DOC_NO = re.compile(r"^.*?[\[【〔(（]\s*(19|20)\d{2}\s*[\]】〕)）]\s*\d+\s*号(文)?\s*[—\-－–]*")
 _LEAD = ("力争", "全年", "年度", "今年", "完成", "实现", "确保", "累计", "计划", "年", "新建成", "为")
@@ -91,7 +91,7 @@ class GoalMap(BaseModel):
         return [p for p in self.projects if not p.redacted and not p.links]
 
 
-def project_text(p: Project) -> str:
+def goal_match_text(p: Project) -> str:
     """Name (without its 文号 prefix), 资金用途, 绩效目标 and the 三级 names."""
     name = _DOC_NO.sub("", p.name)
     return "\n".join([name, p.purpose, p.goal] + [i.level3 for i in p.indicators])
@@ -234,7 +234,7 @@ def map_goals(
     margin: float = 0.02,
 ) -> GoalMap:
     """Map each project to the 分项绩效目标 it serves. Without `embedder` the map uses keywords only
-    (pure and fast); with one (assistant.embeddings.get_embedder()) scores blend in cosine similarity."""
+    (pure and fast); with one (assistant.kb.embeddings.get_embedder()) scores blend in cosine similarity."""
     lex = lexicon or load_lexicon()
     gm = GoalMap(areas=[a.model_copy() for a in doc.goal_areas])
     if not doc.goal_areas:
@@ -252,7 +252,7 @@ def map_goals(
         if pg.redacted:
             gm.projects.append(pg)
             continue
-        text = project_text(p)
+        text = goal_match_text(p)
         counts = themes(text, lex)
         p_themes = set(counts)
         top = max(counts.values(), default=0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .categories import (
+from ..categories import (
     BENEFIT,
     COST,
     ECOLOGICAL,
@@ -23,8 +23,8 @@ from .categories import (
     SUSTAINABLE,
     TIMELINESS,
 )
-from .models import Indicator, Precedent, Project, SpendingPlan
-from .values import chinese_number, normalize_text, parse_value
+from ..models import DraftRequest, DraftRow, Indicator, Precedent, Project, SpendingPlan
+from ..values import chinese_number, format_number, normalize_text, parse_value
 
 GRADED_VALUE = "达成年度指标"
 GRADED_SCALE = "按“达成年度指标／部分达成年度指标并具有一定效果／未达成年度指标且效果较差”三档评价"
@@ -51,11 +51,11 @@ class Quantity:
 
     @property
     def value(self) -> str:
-        return f"≥{_fmt(self.number)}{self.unit}"
+        return f"≥{format_number(self.number)}{self.unit}"
 
     @property
     def description(self) -> str:
-        return f"年度内完成{self.label or '任务'}{_fmt(self.number)}{self.unit}"
+        return f"年度内完成{self.label or '任务'}{format_number(self.number)}{self.unit}"
 
     @property
     def level3(self) -> str:
@@ -72,10 +72,6 @@ class Description:
     rates: list[tuple[str, float]] = field(default_factory=list)  # (合格率, 95.0)
     deadline_month: int | None = None
     deadline_text: str = ""
-
-
-def _fmt(n: float) -> str:
-    return f"{n:.2f}".rstrip("0").rstrip(".") if n != int(n) else str(int(n))
 
 
 def read_description(text: str) -> Description:
@@ -167,8 +163,8 @@ def scale_quantity(c: Candidate, budget: float) -> tuple[str, str] | None:
     else:
         number = max(1.0, round(number))
     unit_cost = old_budget / v.number
-    note = f"按往年“{c.project.name}”单位成本约{_fmt(round(unit_cost * 1e4, 2))}元/{v.unit}、预算{_fmt(budget)}万元折算"
-    return f"≥{_fmt(number)}{v.unit}", note
+    note = f"按往年“{c.project.name}”单位成本约{format_number(round(unit_cost * 1e4, 2))}元/{v.unit}、预算{format_number(budget)}万元折算"
+    return f"≥{format_number(number)}{v.unit}", note
 
 
 def make_indicator(level1: str, level2: str, level3: str, description: str, value: str, basis: str) -> Indicator:
@@ -192,3 +188,18 @@ def measurable_benefit(c: Candidate, slot: Slot) -> tuple[Indicator, str]:
         make_indicator(BENEFIT, level2, i.level3, desc, GRADED_VALUE, "年度工作计划及绩效评价标准"),
         f"往年指标值“{i.value_raw}”不可衡量，改为三档评价",
     )
+
+
+def goal_text(req: DraftRequest, rows: list[DraftRow]) -> str:
+    """绩效目标 built only from what the rows promise, so goal and indicators agree."""
+    outputs = [r.indicator for r in rows if r.indicator.level2 == QUANTITY]
+    when = next((r.indicator.value_raw for r in rows if r.indicator.level2 == TIMELINESS and r.indicator.value.kind == "date"), "")
+    sat = next((r.indicator.value_raw for r in rows if r.indicator.level1 == SATISFACTION), "")
+    purpose = (req.purpose or req.name).strip().rstrip("。；;")
+    parts = [f"1.{purpose}。"]
+    if outputs:
+        task = "、".join(f"{i.level3}{i.value_raw}" for i in outputs)
+        parts.append(f"2.{task}" + (f"，{when}" if when else "") + "。")
+    if sat:
+        parts.append(f"{len(parts) + 1}.服务对象满意度{sat}。")
+    return "\n".join(parts)

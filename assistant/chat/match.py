@@ -11,8 +11,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .models import Document, Indicator, Project
-from .values import chinese_number, normalize_text
+from ..models import Document, Indicator, Project
+from ..values import chinese_number, normalize_text
 
 # Words that carry no identity in project names or questions.
 _STOP_WORDS = (
@@ -102,7 +102,7 @@ def find_projects(doc: Document, question: str, min_score: float = 1.5) -> list[
     return scored
 
 
-def indicator_text(ind: Indicator) -> str:
+def row_match_text(ind: Indicator) -> str:
     return " ".join([ind.level3, ind.description])
 
 

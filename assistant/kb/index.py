@@ -17,21 +17,21 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from ..errors import ConfigError, InputError
+from ..models import Document, Project
+from ..settings import Settings, get_settings
+from ..tokens import init_tokenizer
 from .embeddings import Embedder
-from .errors import ConfigError, InputError
-from .models import Document, Project
 from .records import FILTER_KEYS, GRAINS, Record, build_records, doc_id_for
 from .retrieval import (  # noqa: F401 (Hit and format_hits are re-exported)
     Hit,
     KeywordIndex,
     format_hits,
-    init_tokenizer,
     make_hit,
     rrf,
     where_clause,
 )
-from .settings import Settings, get_settings
-from .vectorstore import DocumentStore, JixiaoEmbeddingFunction, open_client
+from .store import DocumentStore, JixiaoEmbeddingFunction, open_client
 
 Grain = Literal["project", "indicator"]
 Mode = Literal["hybrid", "dense", "bm25"]
@@ -167,7 +167,7 @@ class KnowledgeBase:
 
     def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None) -> IngestReport:
         """Read and index files and folders. Unreadable files are skipped with their Chinese reason."""
-        from .readers import read_document
+        from ..readers import read_document
 
         files = iter_files(paths)
         report = IngestReport()

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .categories import canonical_level1, canonical_level2, clean_name, level1_of_level2
-from .models import Document, Indicator, Project
-from .retrieval import TOKENIZER_VERSION, tokenize
+from ..categories import canonical_level1, canonical_level2, clean_name, level1_of_level2
+from ..models import Document, Indicator, Project
+from ..tokens import TOKENIZER_VERSION, tokenize
 
 PROJECT, INDICATOR = "project", "indicator"
 GRAINS = (PROJECT, INDICATOR)
@@ -55,7 +55,7 @@ def _clean(meta: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in meta.items() if v is not None}
 
 
-def project_text(p: Project) -> str:
+def project_passage(p: Project) -> str:
     parts = [f"项目名称：{p.name}"]
     if p.purpose:
         parts.append(f"资金用途：{p.purpose}")
@@ -64,7 +64,7 @@ def project_text(p: Project) -> str:
     return "\n".join(parts)
 
 
-def indicator_text(p: Project, ind: Indicator) -> str:
+def indicator_passage(p: Project, ind: Indicator) -> str:
     """One readable line: 【项目】一级/二级/三级：描述；指标值 …；依据 …"""
     path = "/".join(x for x in (clean_name(ind.level1), clean_name(ind.level2), ind.level3) if x)
     line = f"【{p.name}】{path}"
@@ -104,7 +104,7 @@ def build_records(doc: Document) -> list[Record]:
     out: dict[str, Record] = {}
     for t, p in enumerate(doc.projects, start=1):
         table = p.source.table or t
-        text = project_text(p)
+        text = project_passage(p)
         meta = base | {
             "grain": PROJECT,
             "project": p.name,
@@ -119,7 +119,7 @@ def build_records(doc: Document) -> list[Record]:
         out.update(_record(source, text, meta))
         for r, ind in enumerate(p.indicators, start=1):
             row = ind.source.row or r
-            text = indicator_text(p, ind)
+            text = indicator_passage(p, ind)
             level2 = canonical_level2(ind.level2)
             meta = base | {
                 "grain": INDICATOR,

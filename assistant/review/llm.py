@@ -14,10 +14,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from .errors import AssistantError, LLMError
-from .llm import build_chat_model, check_answer, prompt, structured_call
-from .models import CATEGORY_LABELS, Category, Document, Finding, Indicator, Project, Severity
-from .settings import Settings, get_settings
+from ..errors import AssistantError, LLMError
+from ..llm import build_chat_model, check_answer, prompt, structured_call
+from ..models import CATEGORY_LABELS, Category, Document, Finding, Indicator, Project, Severity
+from ..settings import Settings, get_settings
 
 NOT_DONE = "大模型检查未完成（{reason}），本次审核仅含规则检查结果。"
 ROW_FIELDS = ("level1", "level2", "level3", "description", "value_raw", "basis")
@@ -173,7 +173,7 @@ class LLMReviewChecker:
         self.chat, self.kb, self.workers, self.max_retries = chat, kb, max(1, workers), max_retries
 
     def review(self, doc: Document, findings: list[Finding]) -> tuple[list[Finding], list[str]]:
-        from .rules import load_lexicon, redacted_projects
+        from ..rules import load_lexicon, redacted_projects
 
         hidden = redacted_projects(doc, load_lexicon())  # a 密 table has nothing to review (or to send)
         projects = [p for n, p in enumerate(doc.projects) if n not in hidden and (p.indicators or p.goal)]
@@ -229,7 +229,7 @@ class LLMReviewChecker:
         """Similar indicator rows from other documents in the knowledge base, or a line saying none."""
         if self.kb is None:
             return "（无）"
-        from .records import doc_id_for
+        from ..kb.records import doc_id_for
 
         own = doc_id_for(Path(doc.source_file).name) if doc.source_file else None
         try:
@@ -247,16 +247,16 @@ def _reason(exc: Exception) -> str:
     return text.rstrip("。") or type(exc).__name__
 
 
-def build_llm_checker(settings: Settings | None = None, kb=None) -> LLMReviewChecker:
+def build_llm_checker(settings: Settings | None = None, kb=None, chat=None) -> LLMReviewChecker:
     """The checker for `assistant check --llm` and the app. The knowledge base is used when given, or
     when one exists on disk (a shared server or a local store that was ingested into)."""
     s = settings or get_settings()
     if kb is None and (s.chroma_host or s.chroma_dir.exists()):
         try:
-            from .index import KnowledgeBase
+            from ..kb.index import KnowledgeBase
 
             kb = KnowledgeBase(s)
             kb = kb if kb.count("indicator") else None
         except Exception:  # noqa: BLE001 - precedents are optional context
             kb = None
-    return LLMReviewChecker(settings=s, kb=kb)
+    return LLMReviewChecker(chat, settings=s, kb=kb)
