@@ -123,6 +123,11 @@ class Indicator(Model):
     value: Value = Field(default_factory=Value)
     basis: str = ""  # 指标值确定依据
     unit_column: str = ""  # 计量单位, where a layout has its own column
+    operator_column: str = ""  # 指标方向 / 计算符号 (≥, 大于等于, 正向…), where a layout has its own column
+    actual_raw: str = ""  # 实际完成值 of a self-evaluation (绩效自评表)
+    values: list[str] = Field(default_factory=list)  # one 指标值 per sub-unit column, where a table has them
+    grades: list[str] = Field(default_factory=list)  # 优/良/中/差 thresholds of a graded table (value = 优)
+    weight: str = ""  # 分值 / 权重, where a table has them
     source: SourceLocation = Field(default_factory=SourceLocation)
 
 
@@ -144,13 +149,15 @@ class Project(Model):
     unit_name: str = ""  # 预算单位 name
     code: str = ""  # 项目编码
     name: str = ""  # 项目名称
-    budget: float | None = None  # 预算数, 万元
+    budget: float | None = None  # 预算数 (the year's amount), 万元
+    mid_budget: float | None = None  # 中期资金总额 of a 中期/年度 table, 万元
     fiscal_funds: float | None = None  # 其中：财政资金, 万元
     other_funds: float | None = None  # 其他资金, 万元
     purpose: str = ""  # 资金用途
     spending_plan: SpendingPlan = Field(default_factory=SpendingPlan)
     goal: str = ""  # 绩效目标
     indicators: list[Indicator] = Field(default_factory=list)
+    truncated: bool = False  # the page stops inside this table: rows after the last one read are missing
     source: SourceLocation = Field(default_factory=SourceLocation)
 
 
@@ -168,7 +175,18 @@ class GoalArea(Model):
     indicators_text: str = ""
 
 
+DocumentKind = Literal["target_table", "dept_overall", "self_eval", "approval", "other"]
+DOCUMENT_KINDS: dict[str, str] = {
+    "target_table": "项目支出绩效目标表",
+    "dept_overall": "部门整体支出绩效目标表",
+    "self_eval": "绩效自评表",
+    "approval": "绩效目标批复/审核表",
+    "other": "不是绩效目标表",
+}
+
+
 class Document(Model):
+    kind: DocumentKind = "target_table"
     title: str = ""
     cover: list[str] = Field(default_factory=list)  # cover-page lines: title, 编制/审核 lines
     department: str = ""

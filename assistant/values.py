@@ -51,7 +51,7 @@ _UNIT_IN_NAME = re.compile(r"[（(]([^()（）]{1,6})[)）]\s*$")
 def normalize_text(text: str) -> str:
     """NFKC (full-width digits, ％, ＞) plus a few symbols NFKC leaves alone; strip whitespace."""
     t = unicodedata.normalize("NFKC", text or "")
-    t = t.replace("≧", "≥").replace("≦", "≤").replace("﹪", "%").replace("％", "%")
+    t = t.replace("≧", "≥").replace("≦", "≤").replace("﹪", "%").replace("％", "%").replace("═", "=")
     return re.sub(r"\s+", "", t)
 
 

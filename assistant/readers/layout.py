@@ -1,8 +1,10 @@
-"""From a stream of paragraphs and table rows to a Document.
+"""From a stream of paragraphs and table cells to a Document.
 
 Every reader (text export, .docx, .xlsx, PDF, pasted web text) turns its file into `Block`s; this
-module alone knows the 绩效文本 layout: the 第一部分 paragraphs (总体/分项绩效目标, 工作保障措施) and the
-label-driven rows of each 绩效目标表. So every format yields the same Document for the same content.
+module alone knows the 绩效文本 layout: the 第一部分 paragraphs (总体/分项绩效目标, 工作保障措施), the
+label-driven 表头 of each 绩效目标表 (vocab.py) and its indicator rows (table.py). A block says how sure
+its source is that a row ends after it (a real table row, a pasted line, nothing), so the same reading
+serves a Word table and a page pasted one cell per line. What cannot be placed becomes a warning.
 """
 
 from __future__ import annotations
@@ -10,20 +12,45 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..categories import canonical_level1
+from ..categories import canonical_level1, level1_of_level2
 from ..errors import InputError
-from ..models import BudgetUnit, Document, GoalArea, Indicator, Project, SourceLocation
-from ..values import normalize_text, parse_amount, parse_percent, parse_value
+from ..models import BudgetUnit, Document, Indicator, Project, SourceLocation
+from ..values import normalize_text, parse_percent, parse_value
+from . import amounts
+from .table import (
+    HARD,
+    NONE,
+    WEAK,
+    Cell,
+    Header,
+    Row,
+    TableReader,
+    header_role,
+    is_category,
+    read_header,
+)
+from .vocab import (
+    FieldMatch,
+    compact,
+    field_of,
+    is_header_lead,
+    is_page_noise,
+    is_table_end,
+    kind_of,
+    level2_of,
+)
 
 
 @dataclass
 class Block:
-    """A paragraph (`is_row` False, one cell) or a table row. `loc` says where it was read."""
+    """A paragraph (`is_row` False, one cell) or a table row. `loc` says where it was read; `brk` how
+    sure the source is that the row ends after this block (HARD for a real table row)."""
 
     cells: list[str]
     is_row: bool
     loc: SourceLocation = field(default_factory=SourceLocation)
     warning: str = ""  # a reader's note for Document.warnings (Chinese); such a block has no content
+    brk: int = HARD
 
     @property
     def text(self) -> str:
@@ -39,7 +66,15 @@ UNIT_CELL = re.compile(
 )
 _TOC_LINE = re.compile(r"\t\s*\d+\s*$")
 _GOAL_AREA = re.compile(r"^(\d{1,2})\s*[、.．]\s*(\S.*)$")
-_PLAN_LABELS = ("3月底", "6月底", "10月底", "12月底", "3月", "6月", "10月", "12月")
+_MONTH = re.compile(r"^(?:3|6|9|10|12)月(?:底|末)?$")
+_YEAR_NOTE = re.compile(r"[(（]\s*((?:19|20)\d{2})\s*年度?\s*[)）]")
+_MONEY_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)")
+_TITLE = re.compile(r"绩效(?:目标|自评|评价).*表|绩效目标和指标|绩效目标设定")
+_CUT_VALUE = re.compile(r"^[≥≤><=≧≦]+$|^[≥≤><=≧≦]?\d+(?:\.\d+)?$")
+START_KEYS = ("name", "code", "unit")
+TEXT_KEYS = ("name", "code", "unit", "department", "implementer", "manager", "attribute", "period", "purpose",
+             "goal", "mid_goal", "duties", "goal_result", "dept_name")
+AMOUNT_KEYS = ("budget", "mid_budget", "fiscal", "other")
 
 
 def clean_cell(text: str) -> str:
@@ -48,48 +83,9 @@ def clean_cell(text: str) -> str:
     return "\n".join(line.strip() for line in t.strip().splitlines()).strip()
 
 
-def compact(text: str) -> str:
-    """A label for matching: no whitespace, full-width folded, no (必填)/★/colons."""
-    t = normalize_text(clean_cell(text))
-    return re.sub(r"\(必填\)|★|\*|[:：]$", "", t)
-
-
 def is_label(cell: str, *labels: str) -> bool:
     c = compact(cell)
-    return any(c == label or c.startswith(label) for label in labels)
-
-
-def _value_after(cells: list[str], i: int) -> str:
-    """The cell after the label at index i, '' when none or when it is itself a label."""
-    for c in cells[i + 1 :]:
-        if is_label(c, "项目编码", "项目名称", "预算数", "其中", "财政资金", "其他资金", "预算单位"):
-            return ""
-        return clean_cell(c)
-    return ""
-
-
-def header_columns(cells: list[str]) -> dict[str, int] | None:
-    """Map an indicator header row to column indexes; None when the row is not such a header."""
-    names = [compact(c) for c in cells]
-    if not any("一级" in n for n in names) or not any(("三级" in n or "指标内容" in n or "指标名称" in n) for n in names):
-        return None
-    cols: dict[str, int] = {}
-    for i, n in enumerate(names):
-        if "一级" in n:
-            cols.setdefault("level1", i)
-        elif "二级" in n:
-            cols.setdefault("level2", i)
-        elif "三级" in n or "指标内容" in n or "指标名称" in n:
-            cols.setdefault("level3", i)
-        elif "描述" in n or "指标解释" in n or "指标说明" in n:
-            cols.setdefault("description", i)
-        elif "依据" in n:
-            cols.setdefault("basis", i)
-        elif "单位" in n:
-            cols.setdefault("unit", i)
-        elif "指标值" in n or "目标值" in n or "指标" in n and "值" in n:
-            cols.setdefault("value", i)
-    return cols if "value" in cols else None
+    return any(c == compact(label) or c.startswith(compact(label)) for label in labels)
 
 
 class _Builder:
@@ -98,23 +94,38 @@ class _Builder:
         self.doc = Document(source_file=file)
         self.part1: list[Block] = []
         self.project: Project | None = None
-        self.columns: dict[str, int] | None = None
-        self.expect: str = ""  # "purpose" | "plan" | "goal"
-        self.level1 = self.level2 = ""
         self.seen_project = False
+        self.kinds: list[str] = []  # kinds announced by titles, in order
+        self.page_unit = "万元"  # 单位：元 before the first table applies to every table
+        self.unit = "万元"  # this project's money unit
+        self.pending: list[str] = []  # field keys waiting for their value
+        self.pending_row = False  # the pending keys came as a row of labels
+        self.amount_cols: list[str] = []  # 资金 column headers seen (全年预算数, 执行率…)
+        self.amount_key: str | None = None  # an amount label whose amounts are being collected
+        self.amount_vals: list[str] = []
+        self.plan: list[str] | None = None  # 资金支出计划 percents being collected
+        self.purpose_deferred = False  # 预算规模及资金用途: the purpose is the next free text row
+        self.header_cells: list[Cell] | None = None
+        self.table: TableReader | None = None
+        self.table_cells: list[Cell] = []
+        self.table_known = True  # every row of the table came as a real row
+        self.year: int | None = None
 
-    # -- projects ---------------------------------------------------------------------------
-    def _new_project(self, block: Block) -> Project:
+    # -- projects ---------------------------------------------------------------------------------------
+    def _new_project(self, loc: SourceLocation) -> Project:
         self._close_project()
-        # a project is located by its table (and text line / page / sheet), not by a row of that table
-        loc = block.loc.model_copy(update={"file": self.file, "table": len(self.doc.projects) + 1, "row": None})
+        loc = loc.model_copy(update={"file": self.file, "table": len(self.doc.projects) + 1, "row": None})
         self.project = Project(source=loc)
         self.doc.projects.append(self.project)
-        self.columns, self.expect, self.level1, self.level2 = None, "", "", ""
+        self.unit = self.page_unit
+        self.pending, self.amount_key, self.amount_vals, self.plan = [], None, [], None
+        self.purpose_deferred, self.amount_cols = False, []
         self.seen_project = True
         return self.project
 
     def _close_project(self) -> None:
+        self._flush_table()
+        self._resolve_amounts()
         p = self.project
         if p is None:
             return
@@ -122,139 +133,362 @@ class _Builder:
         if not p.name:
             self.doc.warnings.append(f"{where}：未找到项目名称。")
         if p.budget is None:
-            self.doc.warnings.append(f"{where}：未找到预算数。")
+            self.doc.warnings.append(f"{where}：未找到预算数，已按无预算读取。")
         if not p.indicators:
             self.doc.warnings.append(f"{where}：未找到绩效指标行。")
 
-    def row(self, block: Block) -> None:
-        cells = [clean_cell(c) for c in block.cells]
+    # -- blocks -----------------------------------------------------------------------------------------
+    def block(self, b: Block) -> None:
+        if b.warning:
+            self.doc.warnings.append(b.warning)
+            return
+        if not b.is_row:
+            self.paragraph(b)
+            return
+        cells = [clean_cell(c) for c in b.cells]
         if not any(cells):
+            if self.table is not None and self.table_cells:
+                self.table_cells[-1].brk = max(self.table_cells[-1].brk, WEAK)
+            elif self.pending and b.brk != HARD:
+                self._assign(self.pending.pop(0), "")
             return
-        unit_match = next((UNIT_CELL.match(c) for c in cells if UNIT_CELL.match(c)), None)
-        starts = unit_match or any(is_label(c, "单位:万元", "单位：万元", "预算单位") for c in cells)
-        if starts and not (self.project and self.project.name == "" and not self.project.indicators and self.project.unit_code == ""):
-            self._new_project(block)
-        if self.project is None:
-            if any(is_label(c, "项目名称", "项目编码") for c in cells):
-                self._new_project(block)
-            else:
-                self.part1.append(Block(cells=[" ".join(c for c in cells if c)], is_row=False, loc=block.loc))
-                return
-        p = self.project
-        if unit_match:
-            p.unit_code, p.unit_name = unit_match.group(1), unit_match.group(2).strip()
-        for i, c in enumerate(cells):
-            if is_label(c, "预算单位") and not unit_match:
-                m = UNIT_CELL.match(_value_after(cells, i))
-                if m:
-                    p.unit_code, p.unit_name = m.group(1), m.group(2).strip()
-                else:
-                    p.unit_name = p.unit_name or _value_after(cells, i)
-
-        if self.columns is not None:
-            if any(is_label(c, "项目名称", "项目编码") for c in cells) and (p.name or p.indicators):
-                p = self._new_project(block)
-            else:
-                self._indicator(cells, block)
-                return
-
-        header = header_columns(cells)
-        if header is not None:
-            self.columns, self.expect = header, ""
-            return
-
-        first = compact(cells[0]) if cells else ""
-        if self.expect == "plan" and not any(is_label(c, "绩效目标", "年度绩效目标") for c in cells):
-            pct = [parse_percent(c) for c in cells if parse_percent(c) is not None]
-            if pct:
-                self._set_plan(pct, [c for c in cells if c])
-                self.expect = ""
-                return
-        if self.expect == "purpose" and not any(is_label(c, "资金支出计划", "绩效目标", "资金用途") for c in cells):
-            text = "\n".join(c for c in cells if c and not is_label(c, "预算规模及资金用途"))
-            if text:
-                p.purpose = text
-                self.expect = ""
-                return
-
-        for i, c in enumerate(cells):
-            if is_label(c, "项目编码"):
-                p.code = _value_after(cells, i)
-            elif is_label(c, "项目名称"):
-                p.name = _value_after(cells, i)
-            elif compact(c) in ("预算数", "预算金额", "年度预算数", "预算数(万元)"):
-                p.budget = parse_amount(_value_after(cells, i))
-                self.expect = "purpose"
-            elif "财政资金" in compact(c) or compact(c) == "其中:财政拨款":
-                p.fiscal_funds = parse_amount(_value_after(cells, i))
-            elif compact(c) == "其他资金":
-                p.other_funds = parse_amount(_value_after(cells, i))
-            elif compact(c) in ("资金用途", "项目资金用途"):
-                p.purpose = _value_after(cells, i)
-                self.expect = ""
-        if any(is_label(c, "资金支出计划") for c in cells):
-            rest = [c for c in cells[1:] if c and compact(c) not in _PLAN_LABELS]
-            pct = [parse_percent(c) for c in rest if parse_percent(c) is not None]
-            if len(pct) >= 4:
-                self._set_plan(pct, rest)
-            else:
-                self.expect = "plan"
-        elif first in ("绩效目标", "年度绩效目标", "项目绩效目标", "年度目标"):
-            p.goal = "\n".join(c for c in cells[1:] if c)
-
-    def _set_plan(self, pct: list[float | None], raw: list[str]) -> None:
-        plan = self.project.spending_plan
-        plan.mar, plan.jun, plan.oct, plan.dec = (pct + [None] * 4)[:4]
-        plan.raw = raw[:4]
-
-    def _indicator(self, cells: list[str], block: Block) -> None:
-        cols = self.columns or {}
-        width = max(cols.values()) + 1
-        if len(cells) < width:  # pasted rows drop the leading merged cells: align right
-            cells = [""] * (width - len(cells)) + cells
-
-        def col(key: str) -> str:
-            i = cols.get(key)
-            return cells[i] if i is not None and i < len(cells) else ""
-
-        l1, l2 = col("level1"), col("level2")
-        if l1:
-            self.level1 = l1
-            if not l2:
-                self.level2 = ""
-        if l2:
-            self.level2 = l2
-        level3, value_raw = col("level3"), col("value")
-        if not (level3 or value_raw or col("description")):
-            return
-        unit = col("unit")
-        parse_input = value_raw + unit if unit and value_raw and not re.search(r"[^\d.≥≤<>=%]", value_raw) else value_raw
-        value = parse_value(parse_input, level3, self.level2 + " " + self.level1)
-        value.raw = value_raw
-        p = self.project
-        p.indicators.append(
-            Indicator(
-                level1=self.level1,
-                level2=self.level2,
-                level3=level3,
-                description=col("description"),
-                value_raw=value_raw,
-                value=value,
-                basis=col("basis"),
-                unit_column=unit,
-                source=block.loc.model_copy(update={"file": self.file, "table": p.source.table, "row": len(p.indicators) + 1}),
-            )
+        label_row = sum(1 for c in cells if c and field_of(c)) >= 2 and all(
+            not c or field_of(c) or _MONTH.match(compact(c)) for c in cells
         )
+        for i, c in enumerate(cells):
+            last = i == len(cells) - 1
+            brk = b.brk if last else NONE
+            if b.brk == HARD and not c and self.table is None:
+                if self.pending and self.header_cells is None:
+                    self._assign(self.pending.pop(0), "")
+                continue
+            if not c and b.brk == HARD and self.table is not None:
+                self.table_cells.append(Cell("", b.loc.model_copy(update={"file": self.file}), brk))
+                continue
+            if not c:
+                if self.table is not None and self.table_cells:
+                    self.table_cells[-1].brk = max(self.table_cells[-1].brk, WEAK)
+                continue
+            loc = b.loc.model_copy(update={"file": self.file})
+            self.cell(c, loc, brk, first=i == 0, label_row=label_row)
+        if b.brk == HARD and self.table is None and self.header_cells is None:
+            self._end_of_row()
 
-    # -- 第一部分 ------------------------------------------------------------------------------
-    def paragraph(self, block: Block) -> None:
-        text = clean_cell(block.text)
-        if not text or text.lower() == "page number" or _TOC_LINE.search(block.text):
+    def paragraph(self, b: Block) -> None:
+        text = clean_cell(b.text)
+        if not text or text.lower() == "page number" or _TOC_LINE.search(b.text):
             return
+        if self.table is not None or self.header_cells is not None:
+            self._flush_table()
+        self._note_title(text)
         if self.seen_project:
             return  # headings between tables ("2.综合业务经费绩效目标表") add nothing the table lacks
-        self.part1.append(Block(cells=[text], is_row=False, loc=block.loc))
+        self.part1.append(Block(cells=[text], is_row=False, loc=b.loc))
 
+    def _note_title(self, text: str) -> None:
+        kind = kind_of(text)
+        if kind and (_TITLE.search(normalize_text(text)) or len(compact(text)) <= 40):
+            self.kinds.append(kind)
+        m = _YEAR_NOTE.search(normalize_text(text))
+        if m and kind:
+            self.year = int(m.group(1))
+        m = _MONEY_UNIT.search(normalize_text(text))
+        if m:
+            if self.project is None or (not self.project.indicators and self.project.budget is None):
+                self.page_unit = self.unit = m.group(1)
+
+    # -- cells ------------------------------------------------------------------------------------------
+    def cell(self, text: str, loc: SourceLocation, brk: int, first: bool, label_row: bool) -> None:
+        if self.table is not None:
+            if self._ends_table(text, first or not self.table_known):
+                self._flush_table()
+            else:
+                self.table_cells.append(Cell(text, loc, brk))
+                self.table_known = self.table_known and brk in (HARD, NONE)
+                return
+        if self.header_cells is not None:
+            if header_role(text) is not None or (is_header_lead(text) and not self.header_cells):
+                self.header_cells.append(Cell(text, loc, brk))
+                return
+            if not (is_category(text) or field_of(text)) and self._header_has_names():
+                self.header_cells.append(Cell(text, loc, brk))  # a sub-unit column (乡镇、村名)
+                return
+            self._start_table(text, loc, brk)
+            return
+        if self._starts_header(text):
+            self._flush_amounts()
+            self.pending = []
+            self.header_cells = [Cell(text, loc, brk)]
+            return
+        self._field_cell(text, loc, brk, first, label_row)
+
+    def _header_has_names(self) -> bool:
+        roles = [header_role(c.text) for c in self.header_cells or []]
+        return "level3" in roles and not any(r in ("value", "actual") for r in roles) and "description" in roles
+
+    def _starts_header(self, text: str) -> bool:
+        role = header_role(text)
+        return role in ("level1", "level2") or (role == "level3" and compact(text) != "绩效指标")
+
+    def _start_table(self, text: str, loc: SourceLocation, brk: int) -> None:
+        cells, self.header_cells = self.header_cells or [], None
+        header = read_header([c.text for c in cells])
+        if header is None:
+            for c in cells:  # not an indicator header after all: read the cells as fields
+                self._field_cell(c.text, c.loc, c.brk, False, False)
+            self._field_cell(text, loc, brk, False, False)
+            return
+        if self.project is None:
+            self._new_project(cells[0].loc)
+        self.table = TableReader(header)
+        self.table_cells, self.table_known = [], True
+        if header.has_actual and self.doc.kind == "target_table":
+            self.kinds.append("self_eval")
+        self.cell(text, loc, brk, True, False)
+
+    def _ends_table(self, text: str, row_start: bool) -> bool:
+        """A cell after which the indicator rows are over: a 表尾 word (总分, 填报人…), a title, or, at
+        the start of a row, a label that opens a new table (项目名称, 预算数…) or a new header."""
+        if is_table_end(text) or (kind_of(text) and _TITLE.search(normalize_text(text))):
+            return True
+        if not row_start:
+            return False
+        f = field_of(text)
+        if f and f.key in START_KEYS + ("budget", "dept_name"):
+            return True
+        return header_role(text) == "level1" and bool(self.table_cells) and not is_category(text)
+
+    def _flush_table(self) -> None:
+        if self.header_cells is not None:
+            cells, self.header_cells = self.header_cells, None
+            header = read_header([c.text for c in cells])
+            if header is not None:
+                self.table = TableReader(header)
+                self.table_cells = []
+        if self.table is None:
+            return
+        reader, cells, known = self.table, self.table_cells, self.table_known
+        self.table, self.table_cells = None, []
+        if self.project is None:
+            self._new_project(cells[0].loc if cells else SourceLocation())
+        rows = reader.rows(cells, rows_known=known)
+        where = f"表{self.project.source.table}（{self.project.name or '未命名项目'}）"
+        self.doc.warnings += [f"{where}：{n}" for n in reader.notes]
+        self._add_rows(rows, reader.header)
+
+    def _add_rows(self, rows: list[Row], header: Header) -> None:
+        p = self.project
+        if rows and not _complete(rows[-1], header):
+            cut = rows.pop()
+            self.doc.warnings.append(
+                f"表{p.source.table}（{p.name or '未命名项目'}）：表格在第{len(p.indicators) + len(rows)}行后中断，"
+                f"最后一行（{cut.cells.get('level3') or cut.level2 or '未命名'}）不完整，未读入。"
+            )
+            p.truncated = True
+        for r in rows:
+            p.indicators.append(self._indicator(r, p))
+
+    def _indicator(self, r: Row, p: Project) -> Indicator:
+        c = r.cells
+        level3, value_raw = c.get("level3", ""), c.get("value", "")
+        if not value_raw and r.grades:
+            value_raw = r.grades[0]
+        if not value_raw and r.values:
+            value_raw = r.values[0] if len(set(r.values)) == 1 else "、".join(r.values)
+        op, unit = c.get("operator", ""), c.get("unit", "")
+        parse_input = value_raw
+        bare = normalize_text(value_raw)
+        if re.fullmatch(r"[≥≤<>=]*[-+]?\d+(?:\.\d+)?", bare):  # the operator and unit have their own columns
+            symbol = "" if bare[:1] in "≥≤<>=" else _op_symbol(op)
+            parse_input = symbol + bare + (unit if unit not in ("", "—") else "")
+        level1, level2 = r.level1, r.level2
+        value = parse_value(parse_input, level3, level2 + " " + level1)
+        value.raw = value_raw
+        return Indicator(
+            level1=level1,
+            level2=level2,
+            level3=level3,
+            description=c.get("description", ""),
+            value_raw=value_raw,
+            value=value,
+            basis=c.get("basis", ""),
+            unit_column=unit,
+            operator_column=op,
+            actual_raw=c.get("actual", ""),
+            values=list(r.values),
+            grades=list(r.grades),
+            weight=c.get("weight", ""),
+            source=r.loc.model_copy(update={"file": self.file, "table": p.source.table, "row": len(p.indicators) + 1}),
+        )
+
+    # -- fields -----------------------------------------------------------------------------------------
+    def _field_cell(self, text: str, loc: SourceLocation, brk: int, first: bool, label_row: bool) -> None:
+        unit_m = UNIT_CELL.match(text)
+        if unit_m:
+            self._flush_amounts()
+            if self.project is None or self.project.name or self.project.indicators or self.project.unit_code:
+                self._new_project(loc)
+            self.project.unit_code, self.project.unit_name = unit_m.group(1), unit_m.group(2).strip()
+            return
+        note = _MONEY_UNIT.search(normalize_text(text))
+        if note and len(compact(text)) <= 12:
+            self.unit = note.group(1)
+            if self.project is None:
+                self.page_unit = note.group(1)
+            return
+        f = field_of(text)
+        if f is not None:
+            self._label(f, loc, label_row)
+            return
+        if _MONTH.match(compact(text)) and self.plan is not None:
+            return
+        if amounts.amount_column(text) and (self.amount_key is None or not self.amount_vals):
+            if self.amount_key is None:
+                self.amount_cols = []
+            self.amount_cols.append(amounts.amount_column(text))
+            return
+        self._value(text, loc)
+
+    def _label(self, f: FieldMatch, loc: SourceLocation, label_row: bool) -> None:
+        self._flush_amounts()
+        p = self.project
+        if p is None and f.key not in START_KEYS + ("dept_name",) and not self.kinds:
+            # before any table a 绩效目标：… line is 第一部分 text
+            self.part1.append(Block(cells=[f.label + ("：" + f.value if f.value else "")], is_row=False, loc=loc))
+            return
+        if p is None or (f.key in START_KEYS and (getattr(p, f.key if f.key != "unit" else "unit_name") or p.indicators)):
+            if p is None or f.key in START_KEYS or p.indicators:
+                p = self._new_project(loc)
+        elif f.key in ("budget", "dept_name") and p.indicators:
+            p = self._new_project(loc)
+        if f.unit:
+            self.unit = f.unit
+        if f.key == "plan":
+            self.plan = []
+            if f.value:
+                for v in re.split(r"[\s,，、]+", f.value):
+                    self._value(v, loc)
+            return
+        if f.key in AMOUNT_KEYS:
+            self.amount_key, self.amount_vals = f.key, []
+            if f.value:
+                self.amount_vals.append(f.value)
+            return
+        if f.value:
+            self._assign(f.key, f.value)
+            return
+        if f.label and compact(f.label) in ("预算规模及资金用途", "预算规模"):
+            self.purpose_deferred = True
+            return
+        if not label_row:
+            self.pending = [k for k in self.pending if k in ("purpose",)]
+        self.pending.append(f.key)
+        self.pending_row = label_row
+
+    def _value(self, text: str, loc: SourceLocation) -> None:
+        if self.plan is not None:
+            pct = parse_percent(text)
+            if pct is not None and len(self.plan) < 4:
+                self.plan.append(text)
+                if len(self.plan) == 4:
+                    self._set_plan()
+                return
+            self._set_plan()
+        if self.amount_key is not None:
+            if amounts.is_amount(text) or re.fullmatch(r"[\d.%]+", normalize_text(text)):
+                self.amount_vals.append(text)
+                return
+            self._flush_amounts()
+        if self.pending:
+            key = self.pending.pop(0)
+            self._assign(key, text)
+            return
+        p = self.project
+        if p is None:
+            self._note_title(text)
+            if not is_page_noise(text):
+                self.part1.append(Block(cells=[text], is_row=False, loc=loc))
+            return
+        if self.purpose_deferred and not amounts.is_amount(text):
+            p.purpose = text
+            self.purpose_deferred = False
+            return
+        self._note_title(text)
+
+    def _assign(self, key: str, text: str) -> None:
+        p = self.project
+        if p is None:
+            return
+        t = text.strip()
+        if key == "name":
+            p.name = p.name or t
+        elif key == "dept_name":
+            p.name = p.name or t
+            p.unit_name = p.unit_name or t
+            self.kinds.append("dept_overall")
+        elif key == "code":
+            p.code = p.code or t
+        elif key == "unit":
+            m = UNIT_CELL.match(t)
+            if m:
+                p.unit_code, p.unit_name = m.group(1), m.group(2).strip()
+            else:
+                p.unit_name = p.unit_name or t
+        elif key == "purpose":
+            p.purpose = (p.purpose + "\n" + t).strip() if self.pending_row is False and p.purpose else (p.purpose or t)
+            self.purpose_deferred = False
+        elif key == "goal":
+            p.goal = (p.goal + "\n" + t).strip() if p.goal else t
+        elif key == "mid_goal":
+            pass
+        elif key == "duties":
+            pass
+
+    def _end_of_row(self) -> None:
+        """A real row ended: labels left without a value had an empty cell."""
+        self._flush_amounts()
+        if not self.pending_row:
+            self.pending = [k for k in self.pending if k == "purpose" and self.purpose_deferred]
+
+    def _flush_amounts(self) -> None:
+        if self.amount_key is None:
+            return
+        key, vals = self.amount_key, self.amount_vals
+        self.amount_key, self.amount_vals = None, []
+        p = self.project
+        if p is None:
+            return
+        if len(vals) == 1 and self.amount_cols and len(self.amount_cols) > 1:
+            split = amounts.split_run_together(vals[0], self.amount_cols)
+            if split:
+                vals = split
+        value = amounts.pick(vals, self.amount_cols, self.unit)
+        attr = {"budget": "budget", "mid_budget": "mid_budget", "fiscal": "fiscal_funds", "other": "other_funds"}[key]
+        if getattr(p, attr) is None and value is not None:
+            setattr(p, attr, value)
+
+    def _resolve_amounts(self) -> None:
+        self._flush_amounts()
+        if self.plan is not None:
+            self._set_plan()
+
+    def _set_plan(self) -> None:
+        if self.project is None or self.plan is None:
+            self.plan = None
+            return
+        pct = [parse_percent(c) for c in self.plan]
+        plan = self.project.spending_plan
+        if 0 < len(pct) < 4:
+            self.doc.warnings.append(
+                f"表{self.project.source.table}（{self.project.name or '未命名项目'}）：资金支出计划只找到{len(pct)}个百分比"
+                "（应为3月底、6月底、10月底、12月底四个），请核对。"
+            )
+        if any(x is not None for x in pct):
+            plan.mar, plan.jun, plan.oct, plan.dec = (pct + [None] * 4)[:4]
+            plan.raw = [c for c in self.plan][:4]
+        self.plan = None
+
+    # -- 第一部分 ------------------------------------------------------------------------------------------
     def _part1(self) -> None:
         lines = [b.cells[0] for b in self.part1]
         doc = self.doc
@@ -311,32 +545,62 @@ class _Builder:
     def finish(self) -> Document:
         self._close_project()
         self._part1()
+        doc = self.doc
         units: dict[str, BudgetUnit] = {}
-        for p in self.doc.projects:
+        for p in doc.projects:
             if p.unit_code or p.unit_name:
                 units.setdefault(p.unit_code or p.unit_name, BudgetUnit(code=p.unit_code, name=p.unit_name))
-        self.doc.units = list(units.values())
-        if not self.doc.department and self.doc.units:
-            self.doc.department = re.sub(r"本级$", "", self.doc.units[0].name)
-        if self.doc.budget_year is None:
-            years = [int(m) for p in self.doc.projects for m in re.findall(r"((?:19|20)\d{2})年", p.goal + p.name)]
-            self.doc.budget_year = max(years) if years else None
-        for p in self.doc.projects:
+        doc.units = list(units.values())
+        if not doc.department and doc.units:
+            doc.department = re.sub(r"本级$", "", doc.units[0].name)
+        if self.year is not None:
+            doc.budget_year = self.year
+        if doc.budget_year is None:
+            years = [int(m) for p in doc.projects for m in re.findall(r"((?:19|20)\d{2})年", p.goal + p.name)]
+            doc.budget_year = max(years) if years else None
+        if self.kinds:
+            doc.kind = _decide_kind(self.kinds)
+        for p in doc.projects:
+            for i in p.indicators:
+                if not i.level1 and i.level2:
+                    i.level1 = level1_of_level2(level2_of(i.level2) or i.level2)
             if not any(canonical_level1(i.level1) for i in p.indicators) and p.indicators:
-                self.doc.warnings.append(f"表{p.source.table}（{p.name}）：一级指标名称无法识别。")
-        return self.doc
+                doc.warnings.append(f"表{p.source.table}（{p.name}）：一级指标名称无法识别。")
+        return doc
+
+
+def _decide_kind(kinds: list[str]) -> str:
+    """The table's kind: a look-alike or a self-evaluation wins over the generic 目标表 wording."""
+    for k in ("other", "self_eval", "dept_overall", "approval"):
+        if k in kinds:
+            return k
+    return "target_table"
+
+
+def _op_symbol(op: str) -> str:
+    from .table import OPERATORS
+
+    return OPERATORS.get(normalize_text(op), "")
+
+
+def _complete(row: Row, header: Header) -> bool:
+    """A row whose 指标值 is fully there: not empty, not just an operator or a cut-off number."""
+    if row.values or row.grades:
+        return True
+    value = row.cells.get("value", "")
+    if not value:
+        return False
+    return not re.fullmatch(r"[≥≤><=≧≦]+", normalize_text(value))
+
+
+from ..models import GoalArea  # noqa: E402  (kept beside the 第一部分 reader)
 
 
 def build_document(blocks: list[Block], file: str) -> Document:
     """Assemble a Document from blocks; raise InputError when no 绩效目标表 is found."""
     b = _Builder(file)
     for block in blocks:
-        if block.warning:
-            b.doc.warnings.append(block.warning)
-        elif block.is_row:
-            b.row(block)
-        else:
-            b.paragraph(block)
+        b.block(block)
     doc = b.finish()
     if not doc.projects:
         raise InputError(

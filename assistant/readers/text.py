@@ -1,6 +1,8 @@
 """Text files: the Word text export (cell per line behind a tab, rows split by blank lines) and text
-pasted from web pages (pipe rows, tab rows, or one cell per line). Encoding is detected (GBK/GB18030
-files are common)."""
+pasted from web pages in every shape seen: pipe rows (with runs of empty trailing cells), one cell per
+line (with or without `|` marks), tab rows, rows split by runs of spaces, and cells run together with
+no separator. Encoding is detected (GBK/GB18030 files are common); Traditional characters and pinyin
+annotations are normalised first (normalize.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,13 @@ from charset_normalizer import from_bytes
 from ..errors import InputError
 from ..models import SourceLocation
 from .layout import Block
-from .paste import cell_per_line_blocks
+from .normalize import normalize_page
+from .runtogether import looks_run_together, split_line
+from .table import HARD, LINE, NONE, WEAK
+
+_META = re.compile(r"^(source|title)\s*:\s*", re.I)  # the store's header lines of a saved web page
+_MD_SEPARATOR = re.compile(r"^[|\s:\-—]+$")
+_SPACES = re.compile(r"\s{2,}|\u3000+")
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -68,36 +76,77 @@ def _join_split_rows(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def delimited_blocks(text: str, sep: str) -> list[Block]:
-    """Rows of cells split by `sep` ('|' or a tab); other lines are paragraphs."""
-    blocks: list[Block] = []
-    for n, line in enumerate(text.splitlines(), start=1):
+def _pipe_cells(line: str) -> list[str]:
+    cells = [c.strip() for c in line.strip().split("|")]
+    if cells and cells[0] == "" and line.strip().startswith("|"):
+        cells = cells[1:]
+    while cells and cells[-1] == "":
+        cells.pop()
+    return cells
+
+
+def line_blocks(text: str) -> list[Block]:
+    """Every other shape, line by line. Pipe rows dominate a page pasted from an HTML table; there a
+    line without pipes is a paragraph (a heading, 第一部分 text). Elsewhere each line is a cell, or
+    several when tabs, runs of spaces or the vocabulary split it."""
+    lines = text.splitlines()
+    multi = sum(1 for line in lines if len([c for c in _pipe_cells(line) if c]) >= 2)
+    pipe_rows = multi >= 5
+    tab_rows = sum(1 for line in lines if "\t" in line.strip("\t ")) >= 5
+    out: list[Block] = []
+    for n, raw in enumerate(lines, start=1):
+        loc = SourceLocation(line=n)
+        line = raw.rstrip()
+        meta = _META.match(line)
+        if meta:
+            if line[: meta.end()].lower().startswith("title"):
+                out.append(Block(cells=[line[meta.end() :].strip()], is_row=False, loc=loc))
+            continue
         s = line.strip()
-        if sep == "|" and s.startswith("|"):
-            if re.fullmatch(r"[|\s:\-—]+", s):
-                continue  # markdown separator row
-            cells = s.strip("|").split("|")
-            blocks.append(Block(cells=[c.strip() for c in cells], is_row=True, loc=SourceLocation(line=n)))
-        elif sep == "\t" and "\t" in line.strip("\t "):
-            blocks.append(Block(cells=[c.strip() for c in line.split("\t")], is_row=True, loc=SourceLocation(line=n)))
-        elif s:
-            blocks.append(Block(cells=[s], is_row=False, loc=SourceLocation(line=n)))
-    return blocks
+        if not s:
+            continue
+        if "|" in s:
+            if _MD_SEPARATOR.match(s) and "-" in s:
+                continue
+            cells = _pipe_cells(s)
+            if not any(cells):
+                out.append(Block(cells=[""], is_row=True, loc=loc, brk=WEAK))
+                continue
+            if len(cells) == 1 and looks_run_together(cells[0]):
+                out.append(Block(cells=split_line(cells[0]), is_row=True, loc=loc, brk=NONE))
+                continue
+            out.append(Block(cells=cells, is_row=True, loc=loc, brk=LINE))
+            if len(cells) == 1 and s.count("|") >= 2 and not s.startswith("|"):  # "3500 | |": empty cells follow
+                out.append(Block(cells=[""], is_row=True, loc=loc, brk=WEAK))
+            continue
+        if tab_rows and "\t" in line.strip("\t "):
+            out.append(Block(cells=[c.strip() for c in line.split("\t")], is_row=True, loc=loc, brk=HARD))
+            continue
+        if looks_run_together(s):
+            out.append(Block(cells=split_line(s), is_row=True, loc=loc, brk=NONE))
+            continue
+        chunks = [c for c in _SPACES.split(s) if c.strip()]
+        if len(chunks) >= 2 and not pipe_rows and _is_spaced_row(raw, chunks):
+            out.append(Block(cells=chunks, is_row=True, loc=loc, brk=LINE))
+            continue
+        if pipe_rows:
+            out.append(Block(cells=[s], is_row=False, loc=loc))
+        else:
+            out.append(Block(cells=[s], is_row=True, loc=loc, brk=LINE))
+    return out
+
+
+def _is_spaced_row(raw: str, chunks: list[str]) -> bool:
+    """Cells split by runs of spaces: short chunks (a sentence with a wide gap is not a row)."""
+    return all(len(c) <= 40 for c in chunks) and (len(chunks) >= 3 or raw.startswith(" ") or len(chunks[0]) <= 12)
 
 
 def text_blocks(text: str) -> list[Block]:
-    """Pick the shape by what the lines look like."""
+    """Normalise, then pick the shape by what the lines look like."""
+    text, notes = normalize_page(text)
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         return []
-    # the export puts one cell behind one leading tab; a pasted tab row has tabs between its cells
     tab_start = sum(1 for line in lines if line.startswith("\t") and "\t" not in line[1:].strip())
-    pipes = sum(1 for line in lines if line.strip().startswith("|") and line.count("|") >= 3)
-    inner_tabs = sum(1 for line in lines if "\t" in line.strip("\t "))
-    if tab_start >= 0.2 * len(lines):
-        return export_blocks(text)
-    if pipes >= 5:
-        return delimited_blocks(text, "|")
-    if inner_tabs >= 5:
-        return delimited_blocks(text, "\t")
-    return cell_per_line_blocks(text)
+    blocks = export_blocks(text) if tab_start >= 0.2 * len(lines) else line_blocks(text)
+    return [Block(cells=[], is_row=False, warning=n) for n in notes] + blocks

@@ -1,0 +1,88 @@
+"""Cells a paste ran together with no separator (`产出指标数量指标农村义务教育学校改造覆盖率100%`), split
+back with the table vocabulary (field labels, header words, 一级/二级 names) and the value grammar
+(operator, number, unit; dates). Nothing is guessed beyond those two."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..values import normalize_text
+from .table import UNITS
+from .vocab import vocabulary
+
+_OP = r"(?:≥|≤|>=|<=|≧|≦|＞|＜|>|<|=|大于等于|小于等于|不低于|不少于|不超过|不高于)"
+_DATE = r"(?:(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:底|末)?(?:前|之前|以前)?(?:完成|完工)?)"
+
+
+@lru_cache(maxsize=1)
+def _terms() -> re.Pattern[str]:
+    v = vocabulary()
+    words: set[str] = set()
+    for labels in v.fields.values():
+        words.update(labels)
+    for labels in v.columns.values():
+        words.update(labels)
+    for labels in v.amount_columns.values():
+        words.update(labels)
+    words.update(v.header_lead)
+    for canonical, cores in list(v.level1.items()) + list(v.level2.items()):
+        words.add(canonical)
+        words.update(c + "指标" for c in cores)
+    words.update(["优良中差"])
+    words = {normalize_text(w) for w in words if len(normalize_text(w)) >= 2}
+    alts = sorted(words, key=len, reverse=True)
+    # a label may carry its unit or score note: 项目资金(万元), 产出指标(70分)
+    note = r"(?:[(（](?:万元|元|%|\d+分|[A-Z](?:/[A-Z])?)[)）])?[:：]?"
+    return re.compile("(" + "|".join(re.escape(a) for a in alts) + ")" + note)
+
+
+@lru_cache(maxsize=1)
+def _value() -> re.Pattern[str]:
+    units = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+    number = r"\d+(?:,\d{3})*(?:\.\d+)?"
+    return re.compile(rf"{_DATE}|{_OP}?\s*{number}\s*(?:{units})?(?:/[\u4e00-\u9fff·*]{{1,3}})?")
+
+
+def looks_run_together(line: str) -> bool:
+    """A long line holding several table words with no separator between them."""
+    t = normalize_text(line)
+    if len(t) < 60 or "|" in t or "\t" in line:
+        return False
+    return len(_terms().findall(t)) >= 4
+
+
+def split_line(line: str) -> list[str]:
+    """The cells of a run-together line: vocabulary terms as their own cells; between them, names and
+    values split where a value (≥266米, 100%, 2024年12月底前) starts or ends."""
+    t = normalize_text(line)
+    out: list[str] = []
+    pos = 0
+    for m in _terms().finditer(t):
+        if m.start() > pos:
+            out += _split_values(t[pos : m.start()])
+        out.append(m.group(0))
+        pos = m.end()
+    if pos < len(t):
+        out += _split_values(t[pos:])
+    return [c for c in (c.strip() for c in out) if c]
+
+
+def _split_values(segment: str) -> list[str]:
+    out, pos = [], 0
+    for m in _value().finditer(segment):
+        if not m.group(0).strip():
+            continue
+        before = segment[pos : m.start()]
+        # a number inside a name (7岁以下, 12350热线, 二级公路32.1公里 stays a value) is a value only
+        # where text does not continue right after it with no unit: 4G网络 is a name
+        after = segment[m.end() : m.end() + 1]
+        if before and re.match(r"[\u4e00-\u9fffA-Za-z]", after or "") and not re.search(r"[%\u4e00-\u9fff]$", m.group(0)):
+            continue
+        if before:
+            out.append(before)
+        out.append(m.group(0))
+        pos = m.end()
+    if pos < len(segment):
+        out.append(segment[pos:])
+    return out
