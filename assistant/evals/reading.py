@@ -23,6 +23,12 @@ def same(a: str | None, b: str | None) -> bool:
     return normalize_text(a or "") == normalize_text(b or "")
 
 
+def _op_symbol(op: str) -> str:
+    from ..readers.table import OPERATORS
+
+    return OPERATORS.get(normalize_text(op), normalize_text(op))
+
+
 def _level(name: str | None) -> str:
     return _SCORE_NOTE.sub("", normalize_text(name or ""))
 
@@ -43,10 +49,13 @@ class FileResult:
 
 def _row_problems(where: str, got: Indicator, want: dict[str, Any]) -> list[str]:
     out = []
-    checks = [
-        ("三级", got.level3, want.get("l3")),
-        ("指标值", got.value_raw, want.get("value")),
-    ]
+    checks = [("三级", got.level3, want.get("l3"))]
+    # a table with its own operator and unit columns: the label holds the 目标值 cell, the reader the
+    # recombined 指标值 (≥ 735 人次 -> ≥735人次); either form is right
+    joined = _op_symbol(want.get("op", "")) + (want.get("value") or "") + (want.get("unit") or "")
+    value_ok = same(got.value_raw, want.get("value")) or (("op" in want or "unit" in want) and same(got.value_raw, joined))
+    if not value_ok:
+        checks.append(("指标值", got.value_raw, want.get("value")))
     if want.get("l2") is not None:
         checks.append(("二级", _level(got.level2), _level(want["l2"])))
     if want.get("l1") is not None:

@@ -51,6 +51,7 @@ class Block:
     loc: SourceLocation = field(default_factory=SourceLocation)
     warning: str = ""  # a reader's note for Document.warnings (Chinese); such a block has no content
     brk: int = HARD
+    open_end: bool = False  # the page stops right after this block's last cell, with no separator
 
     @property
     def text(self) -> str:
@@ -110,6 +111,10 @@ class _Builder:
         self.table_cells: list[Cell] = []
         self.table_known = True  # every row of the table came as a real row
         self.year: int | None = None
+        self.at_eof = False
+        self.cut_end = False  # the last block read ended the page with no separator after it
+        self.cur_brk = HARD  # the break strength of the cell being read
+        self.open_text: str | None = None  # a text field a line-per-cell paste may continue on the next lines
 
     # -- projects ---------------------------------------------------------------------------------------
     def _new_project(self, loc: SourceLocation) -> Project:
@@ -119,7 +124,7 @@ class _Builder:
         self.doc.projects.append(self.project)
         self.unit = self.page_unit
         self.pending, self.amount_key, self.amount_vals, self.plan = [], None, [], None
-        self.purpose_deferred, self.amount_cols = False, []
+        self.purpose_deferred, self.amount_cols, self.open_text = False, [], None
         self.seen_project = True
         return self.project
 
@@ -146,6 +151,7 @@ class _Builder:
             self.paragraph(b)
             return
         cells = [clean_cell(c) for c in b.cells]
+        self.cut_end = b.open_end
         if not any(cells):
             if self.table is not None and self.table_cells:
                 self.table_cells[-1].brk = max(self.table_cells[-1].brk, WEAK)
@@ -199,6 +205,7 @@ class _Builder:
 
     # -- cells ------------------------------------------------------------------------------------------
     def cell(self, text: str, loc: SourceLocation, brk: int, first: bool, label_row: bool) -> None:
+        self.cur_brk = brk
         if self.table is not None:
             if self._ends_table(text, first or not self.table_known):
                 self._flush_table()
@@ -217,6 +224,7 @@ class _Builder:
             return
         if self._starts_header(text):
             self._flush_amounts()
+            self.open_text = None
             self.pending = []
             self.header_cells = [Cell(text, loc, brk)]
             return
@@ -253,6 +261,8 @@ class _Builder:
             return True
         if not row_start:
             return False
+        if UNIT_CELL.match(text) or (_MONEY_UNIT.search(normalize_text(text)) and len(compact(text)) <= 12):
+            return True  # the next table's 预算单位 line or its 单位：万元
         f = field_of(text)
         if f and f.key in START_KEYS + ("budget", "dept_name"):
             return True
@@ -278,7 +288,7 @@ class _Builder:
 
     def _add_rows(self, rows: list[Row], header: Header) -> None:
         p = self.project
-        if rows and not _complete(rows[-1], header):
+        if rows and (not _complete(rows[-1], header) or (self.at_eof and self.cut_end and _cut_inside(rows[-1]))):
             cut = rows.pop()
             self.doc.warnings.append(
                 f"表{p.source.table}（{p.name or '未命名项目'}）：表格在第{len(p.indicators) + len(rows)}行后中断，"
@@ -298,9 +308,11 @@ class _Builder:
         op, unit = c.get("operator", ""), c.get("unit", "")
         parse_input = value_raw
         bare = normalize_text(value_raw)
-        if re.fullmatch(r"[≥≤<>=]*[-+]?\d+(?:\.\d+)?", bare):  # the operator and unit have their own columns
+        if re.fullmatch(r"[≥≤<>=]*[-+]?\d+(?:\.\d+)?", bare) and (op or unit):
+            # 指标性质 / 指标值 / 计量单位 in their own columns: one 指标值 as a reviewer reads it (≤70万元)
             symbol = "" if bare[:1] in "≥≤<>=" else _op_symbol(op)
-            parse_input = symbol + bare + (unit if unit not in ("", "—") else "")
+            value_raw = symbol + value_raw.strip() + (unit if unit not in ("", "—", "/") else "")
+            parse_input = value_raw
         level1, level2 = r.level1, r.level2
         value = parse_value(parse_input, level3, level2 + " " + level1)
         value.raw = value_raw
@@ -351,6 +363,7 @@ class _Builder:
 
     def _label(self, f: FieldMatch, loc: SourceLocation, label_row: bool) -> None:
         self._flush_amounts()
+        self.open_text = None
         p = self.project
         if p is None and f.key not in START_KEYS + ("dept_name",) and not self.kinds:
             # before any table a 绩效目标：… line is 第一部分 text
@@ -412,13 +425,23 @@ class _Builder:
         if self.purpose_deferred and not amounts.is_amount(text):
             p.purpose = text
             self.purpose_deferred = False
+            self._open("purpose")
+            return
+        if self.open_text and not amounts.is_amount(text) and not UNIT_CELL.match(text) and not kind_of(text):
+            self._assign(self.open_text, text, more=True)
             return
         self._note_title(text)
 
-    def _assign(self, key: str, text: str) -> None:
+    def _open(self, key: str) -> None:
+        """After a long-text field's value in a line-per-cell paste, the next free lines continue it."""
+        self.open_text = key if key in ("purpose", "goal", "mid_goal", "duties") and self.cur_brk != HARD else None
+
+    def _assign(self, key: str, text: str, more: bool = False) -> None:
         p = self.project
         if p is None:
             return
+        if not more:
+            self._open(key)
         t = text.strip()
         if key == "name":
             p.name = p.name or t
@@ -435,7 +458,8 @@ class _Builder:
             else:
                 p.unit_name = p.unit_name or t
         elif key == "purpose":
-            p.purpose = (p.purpose + "\n" + t).strip() if self.pending_row is False and p.purpose else (p.purpose or t)
+            joins = more or (self.pending_row is False and p.purpose)
+            p.purpose = (p.purpose + "\n" + t).strip() if joins else (p.purpose or t)
             self.purpose_deferred = False
         elif key == "goal":
             p.goal = (p.goal + "\n" + t).strip() if p.goal else t
@@ -543,6 +567,7 @@ class _Builder:
         doc.safeguards = "\n".join(safeguards)
 
     def finish(self) -> Document:
+        self.at_eof = True  # a table still open here ran to the end of the page: its last row may be cut
         self._close_project()
         self._part1()
         doc = self.doc
@@ -581,6 +606,14 @@ def _op_symbol(op: str) -> str:
     from .table import OPERATORS
 
     return OPERATORS.get(normalize_text(op), "")
+
+
+def _cut_inside(row: Row) -> bool:
+    """The page stops right after this row's last cell with no separator: when that cell is the 三级,
+    the 指标值 or the 实际完成值 it may be cut (">=9" for ">=90%")."""
+    if not row.last_role:
+        return False
+    return row.last_role in ("level3", "value", "actual", "mid_value", "subunit", "grade", "description")
 
 
 def _complete(row: Row, header: Header) -> bool:

@@ -36,6 +36,8 @@ _DESC_START = re.compile(r"^(反映|指|通过|用于|衡量|考核|按照|根�
 _BASIS_WORDS = re.compile(r"标准|依据|计划|文件|〔|\[|【|号|办法|规定|问卷|合同|预算|统计|规范|方案|要求|通知|调查|年报|考核|实施|批复|目标")
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?%?$")
 _FILLER = re.compile(r"^[.…·。、\-—_\s]+$")
+_NAME_END = re.compile(r"(率|数|量|度|面积|长度|人次|数量|成本|标准|时间|时限|情况|效益|指数)$")
+ROW_COST = 2.0  # each row the cutter makes costs this much: fewer, fuller rows unless the cells say otherwise
 
 
 def looks_like_value(text: str) -> float:
@@ -58,6 +60,8 @@ def looks_like_value(text: str) -> float:
         return -1.5
     if v.graded:
         return 2
+    if _NAME_END.search(t):  # 防治面积, 群众满意度: a name, not a value
+        return -1
     return 1 if len(t) <= 10 else (0 if len(t) <= 16 else -1)
 
 
@@ -89,7 +93,9 @@ def compat(role: str, text: str) -> float | None:
     """How well a cell fits a column (None: it cannot be that column)."""
     t = normalize_text(text)
     if is_category(t) and role != "level2":
-        return -4.0  # an 一级/二级 name is never a body cell
+        return -4.0  # an 一级/二级 name is not a body cell (make_row allows a 三级 that repeats its 二级)
+    if parse_value(t).kind == "placeholder" and role in ("level3", "description", "basis", "remark"):
+        return 1.0  # 密, XX: a redacted cell can stand in any text column
     if role in ("level3", "mid_level3"):
         return looks_like_name(t)
     if role in ("value", "actual", "mid_value", "subunit", "grade"):
@@ -103,13 +109,28 @@ def compat(role: str, text: str) -> float | None:
             return -1.5
         return 2.0 if _BASIS_WORDS.search(t) else _text(t) * 0.5
     if role == "unit":
-        return 3.0 if t in UNITS or (len(t) <= 5 and not re.search(r"\d", t) and t not in OPERATORS and looks_like_name(t) < 2.5 and not is_category(t)) else None
+        return _unit_score(t)
     if role in ("operator", "nature"):
         return 3.0 if t in OPERATORS else None
     if role in ("weight", "score"):
         return 2.0 if _NUMBER.match(t.rstrip("分")) or t in ("—", "——", "-", "/") else None
     if role in ("reason", "remark"):
         return 1.0 if t in ("无", "—", "——", "/") else (0.3 if _CJK.search(t) and looks_like_value(t) < 2 else -0.5)
+    return None
+
+
+_COMPOUND_UNIT = re.compile(r"^[\u4e00-\u9fff%]{1,4}(?:[/·*][\u4e00-\u9fff]{1,3}){1,2}$")  # 元/人·月, 次/年
+
+
+def _unit_score(t: str) -> float | None:
+    """A 计量单位 cell: a known unit (3), a compound one like 元/人·月 (2.5), another one- or two-character
+    measure word (0.3); a number, an operator or a phrase is not a unit."""
+    if t in UNITS or t in ("—", "/"):
+        return 3.0
+    if _COMPOUND_UNIT.match(t):
+        return 2.5
+    if 1 <= len(t) <= 2 and _CJK.fullmatch(t[0]) and not re.search(r"\d", t) and t not in OPERATORS:
+        return 0.3
     return None
 
 
@@ -250,6 +271,7 @@ class Row:
     loc: SourceLocation = field(default_factory=SourceLocation)
     end_brk: int = NONE
     categories: list[str] = field(default_factory=list)  # the 一级/二级 cells the row opens with
+    last_role: str = ""  # the column of the row's last cell
 
     @property
     def has_body(self) -> bool:
@@ -299,7 +321,7 @@ class TableReader:
         return bool(self.carried_level1) and level1_of(self.carried_level1) == level1_of_level2(level2)
 
     # -- one row's body --------------------------------------------------------------------------------
-    def align(self, cells: list[str], anchor: str = "") -> tuple[float, dict[int, int]]:
+    def align(self, cells: list[str], anchor: str = "", repeat: bool = False) -> tuple[float, dict[int, int]]:
         """Best alignment of body cells to body columns: (score, {cell index: column index}). `anchor`
         'right': the cells are one pasted line whose leading merged cells were dropped, so a cell in its
         right-aligned position earns a little."""
@@ -320,6 +342,8 @@ class TableReader:
                 if a < n and b < k:  # cell a fills column b
                     role = self.body[b].role
                     c = compat(role, cells[a]) if not (role == "level2" and is_category(cells[a])) else 2.0
+                    if repeat and a == 0 and role == "level3":
+                        c = 1.0  # 服务对象满意度指标 | 服务对象满意度指标: the 三级 repeats the 二级
                     if role == "level2" and not is_category(cells[a]):
                         c = None
                     if c is not None and anchor == "right" and b == k - (n - a):
@@ -346,12 +370,15 @@ class TableReader:
         best: _Plan | None = None
         for cats in self.categories(texts):
             rest = texts[len(cats) :]
-            score, assign = self.align(rest, anchor) if rest else (-sum(SKIP.get(c.role, 0.3) for c in self.body), {})
+            repeat = bool(cats) and bool(rest) and normalize_text(rest[0]) == normalize_text(cats[-1])
+            score, assign = self.align(rest, anchor, repeat) if rest else (-sum(SKIP.get(c.role, 0.3) for c in self.body), {})
             score += 1.5 * len(cats)
             row = Row(loc=cells[0].loc if cells else SourceLocation(), end_brk=cells[-1].brk if cells else NONE)
             row.categories = list(cats)
             for a, b in sorted(assign.items()):
                 role = self.body[b].role
+                if a == len(rest) - 1:
+                    row.last_role = role
                 if role == "subunit":
                     row.values.append(rest[a])
                 elif role == "grade":
@@ -397,7 +424,7 @@ class TableReader:
                 plans[(i, j)] = plan
                 end = cells[j - 1].brk if j < n else HARD
                 bonus = {HARD: 0.0, LINE: 3.0, WEAK: 1.5, NONE: -3.0 if hinted else 0.0}[end]
-                s = best[i] + plan.score + bonus
+                s = best[i] + plan.score + bonus - ROW_COST
                 if s > best[j]:
                     best[j], back[j] = s, i
         spans, j = [], n

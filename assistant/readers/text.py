@@ -15,7 +15,7 @@ from ..models import SourceLocation
 from .layout import Block
 from .normalize import normalize_page
 from .runtogether import looks_run_together, split_line
-from .table import HARD, LINE, NONE, WEAK
+from .table import HARD, LINE, NONE, WEAK, is_header_cell
 
 _META = re.compile(r"^(source|title)\s*:\s*", re.I)  # the store's header lines of a saved web page
 _MD_SEPARATOR = re.compile(r"^[|\s:\-—]+$")
@@ -93,6 +93,9 @@ def line_blocks(text: str) -> list[Block]:
     multi = sum(1 for line in lines if len([c for c in _pipe_cells(line) if c]) >= 2)
     pipe_rows = multi >= 5
     tab_rows = sum(1 for line in lines if "\t" in line.strip("\t ")) >= 5
+    # rows split by runs of spaces: only where that is the page's habit, not a cell with a wide gap inside
+    spaced = sum(1 for line in lines if len([c for c in _SPACES.split(line.strip()) if c]) >= 2)
+    spaced_rows = spaced >= 5 and spaced >= 0.25 * sum(1 for line in lines if line.strip())
     out: list[Block] = []
     for n, raw in enumerate(lines, start=1):
         loc = SourceLocation(line=n)
@@ -125,15 +128,27 @@ def line_blocks(text: str) -> list[Block]:
         if looks_run_together(s):
             out.append(Block(cells=split_line(s), is_row=True, loc=loc, brk=NONE))
             continue
+        words = s.split()
+        if len(words) >= 3 and all(is_header_cell(w) for w in words):  # "一级指标 二级指标 三级指标 …"
+            out.append(Block(cells=words, is_row=True, loc=loc, brk=LINE))
+            continue
         chunks = [c for c in _SPACES.split(s) if c.strip()]
-        if len(chunks) >= 2 and not pipe_rows and _is_spaced_row(raw, chunks):
+        if len(chunks) >= 2 and spaced_rows and not pipe_rows and _is_spaced_row(raw, chunks):
             out.append(Block(cells=chunks, is_row=True, loc=loc, brk=LINE))
             continue
         if pipe_rows:
             out.append(Block(cells=[s], is_row=False, loc=loc))
         else:
             out.append(Block(cells=[s], is_row=True, loc=loc, brk=LINE))
+    _mark_open_end(lines, out)
     return out
+
+
+def _mark_open_end(lines: list[str], out: list[Block]) -> None:
+    """A page that stops inside a table: its last line has no closing separator."""
+    last = next((line for line in reversed(lines) if line.strip()), "")
+    if out and out[-1].is_row and not last.rstrip().endswith(("|", "\t")):
+        out[-1].open_end = True
 
 
 def _is_spaced_row(raw: str, chunks: list[str]) -> bool:

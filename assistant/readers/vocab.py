@@ -89,12 +89,14 @@ def field_of(cell: str) -> FieldMatch | None:
     for label, key in _field_index():
         if c == label:
             return FieldMatch(key, raw, "", unit_note(raw))
-    m = re.match(r"^(.{2,20}?)\s*[:：]\s*(\S.*)$", raw, re.S)
-    if m:
-        head = compact(m.group(1))
-        for label, key in _field_index():
-            if head == label:
-                return FieldMatch(key, m.group(1), m.group(2).strip(), unit_note(m.group(1)))
+    # 'label：value' in one cell, or 'label value' when a paste joined two cells with a space
+    for rx in (r"^(.{2,20}?)\s*[:：]\s*(\S.*)$", r"^(\S{2,20}?)\s+(\S.*)$"):
+        m = re.match(rx, raw, re.S)
+        if m:
+            head = compact(m.group(1))
+            for label, key in _field_index():
+                if head == label:
+                    return FieldMatch(key, m.group(1), m.group(2).strip(), unit_note(m.group(1)))
     return None
 
 
