@@ -155,7 +155,8 @@ class Project(Model):
     other_funds: float | None = None  # 其他资金, 万元
     purpose: str = ""  # 资金用途
     spending_plan: SpendingPlan = Field(default_factory=SpendingPlan)
-    goal: str = ""  # 绩效目标
+    goal: str = ""  # 绩效目标 (the year's; a one-year table's 总体目标)
+    mid_goal: str = ""  # 中期目标 / 总体目标 of a 中期/年度 table
     indicators: list[Indicator] = Field(default_factory=list)
     truncated: bool = False  # the page stops inside this table: rows after the last one read are missing
     source: SourceLocation = Field(default_factory=SourceLocation)

@@ -32,6 +32,16 @@ def is_amount(text: str) -> bool:
     return bool(t) and (amount(t) is not None or t in ("—", "——", "-", "/") or bool(re.fullmatch(r"\d+(?:\.\d+)?%", t)))
 
 
+def glued(text: str) -> bool:
+    """Several amounts a paste ran into one cell: '202010100.00%' (20, 20, 10, 100.00%), '1.51.5'."""
+    t = normalize_text(text)
+    if not re.fullmatch(r"[\d.,%]+", t) or not re.search(r"\d", t):
+        return False
+    if t.count("%") > 1 or "%" in t[:-1] or t.count(".") > 1:
+        return True
+    return t.endswith("%") and float(t[:-1].replace(",", "") or 0) > 1000
+
+
 def amount_column(cell: str) -> str | None:
     """The kind of a 资金 column header: budget / initial / spent / rate / weight / score."""
     c = compact(cell)

@@ -35,6 +35,7 @@ from .vocab import (
     field_of,
     is_header_lead,
     is_page_noise,
+    is_list_column,
     is_table_end,
     kind_of,
     level2_of,
@@ -102,6 +103,7 @@ class _Builder:
         self.pending: list[str] = []  # field keys waiting for their value
         self.pending_row = False  # the pending keys came as a row of labels
         self.amount_cols: list[str] = []  # 资金 column headers seen (全年预算数, 执行率…)
+        self.cols_streak = False  # the last cell was one of those headers
         self.amount_key: str | None = None  # an amount label whose amounts are being collected
         self.amount_vals: list[str] = []
         self.plan: list[str] | None = None  # 资金支出计划 percents being collected
@@ -112,7 +114,9 @@ class _Builder:
         self.table_known = True  # every row of the table came as a real row
         self.year: int | None = None
         self.at_eof = False
+        self.held: list[tuple[str, SourceLocation, int, bool, bool]] = []  # header words waiting (see cell)
         self.cut_end = False  # the last block read ended the page with no separator after it
+        self.block_brk = HARD
         self.cur_brk = HARD  # the break strength of the cell being read
         self.open_text: str | None = None  # a text field a line-per-cell paste may continue on the next lines
 
@@ -128,6 +132,14 @@ class _Builder:
         self.seen_project = True
         return self.project
 
+    def _drop_empty_project(self) -> None:
+        p = self.project
+        if p is not None and not (p.indicators or p.budget is not None or p.name or p.code):
+            self.doc.projects.remove(p)
+            self.project = None
+            self.seen_project = bool(self.doc.projects)
+            self.pending = []
+
     def _close_project(self) -> None:
         self._flush_table()
         self._resolve_amounts()
@@ -137,6 +149,8 @@ class _Builder:
         where = f"表{p.source.table}（{p.name or '未命名项目'}）"
         if not p.name:
             self.doc.warnings.append(f"{where}：未找到项目名称。")
+        if not p.goal and p.mid_goal:
+            p.goal = p.mid_goal  # a table with only a 总体目标: that is its goal
         if p.budget is None:
             self.doc.warnings.append(f"{where}：未找到预算数，已按无预算读取。")
         if not p.indicators:
@@ -151,7 +165,7 @@ class _Builder:
             self.paragraph(b)
             return
         cells = [clean_cell(c) for c in b.cells]
-        self.cut_end = b.open_end
+        self.cut_end, self.block_brk = b.open_end, b.brk
         if not any(cells):
             if self.table is not None and self.table_cells:
                 self.table_cells[-1].brk = max(self.table_cells[-1].brk, WEAK)
@@ -211,7 +225,7 @@ class _Builder:
                 self._flush_table()
             else:
                 self.table_cells.append(Cell(text, loc, brk))
-                self.table_known = self.table_known and brk in (HARD, NONE)
+                self.table_known = self.table_known and self.block_brk == HARD  # cells of real table rows
                 return
         if self.header_cells is not None:
             if header_role(text) is not None or (is_header_lead(text) and not self.header_cells):
@@ -226,9 +240,30 @@ class _Builder:
             self._flush_amounts()
             self.open_text = None
             self.pending = []
-            self.header_cells = [Cell(text, loc, brk)]
+            held, self.held = self.held, []
+            self.header_cells = [Cell(t, c.loc, c.brk) for t, c in ((h[0], Cell(h[0], h[1], h[2])) for h in held)]
+            self.header_cells.append(Cell(text, loc, brk))
             return
+        if self._prefix_word(text):
+            # 年度指标值 | 实际完成值 | 分值 … before 一级指标: a header whose first row was pasted first. Hold
+            # such words until we see whether an indicator header follows.
+            self.held.append((text, loc, brk, first, label_row))
+            return
+        self._release_held()
         self._field_cell(text, loc, brk, first, label_row)
+
+    def _prefix_word(self, text: str) -> bool:
+        role = header_role(text)
+        if field_of(text) is not None or amounts.amount_column(text) in ("budget", "initial", "spent", "rate"):
+            return False
+        return role in ("value", "actual", "weight", "score", "reason", "remark", "grade") or (
+            is_header_lead(text) and role in (None, "level3")
+        )
+
+    def _release_held(self) -> None:
+        held, self.held = self.held, []
+        for text, loc, brk, first, label_row in held:
+            self._field_cell(text, loc, brk, first, label_row)
 
     def _header_has_names(self) -> bool:
         roles = [header_role(c.text) for c in self.header_cells or []]
@@ -348,6 +383,7 @@ class _Builder:
             if self.project is None:
                 self.page_unit = note.group(1)
             return
+        streak, self.cols_streak = self.cols_streak, False
         f = field_of(text)
         if f is not None:
             self._label(f, loc, label_row)
@@ -355,9 +391,10 @@ class _Builder:
         if _MONTH.match(compact(text)) and self.plan is not None:
             return
         if amounts.amount_column(text) and (self.amount_key is None or not self.amount_vals):
-            if self.amount_key is None:
+            if not streak:  # a new row of 资金 column headers (全年预算数 | 全年执行数 | 分值 | 执行率 | 得分)
                 self.amount_cols = []
             self.amount_cols.append(amounts.amount_column(text))
+            self.cols_streak = True
             return
         self._value(text, loc)
 
@@ -376,6 +413,8 @@ class _Builder:
             p = self._new_project(loc)
         if f.unit:
             self.unit = f.unit
+        if f.key == "funds":
+            return  # the 资金 block's title: only its unit note (万元/元) matters
         if f.key == "plan":
             self.plan = []
             if f.value:
@@ -444,6 +483,9 @@ class _Builder:
             self._open(key)
         t = text.strip()
         if key == "name":
+            if is_list_column(t):
+                self._drop_empty_project()  # 项目名称 | 金额 | 备注: the header of a list of projects, not a table
+                return
             p.name = p.name or t
         elif key == "dept_name":
             p.name = p.name or t
@@ -464,7 +506,7 @@ class _Builder:
         elif key == "goal":
             p.goal = (p.goal + "\n" + t).strip() if p.goal else t
         elif key == "mid_goal":
-            pass
+            p.mid_goal = (p.mid_goal + "\n" + t).strip() if more and p.mid_goal else (p.mid_goal or t)
         elif key == "duties":
             pass
 
@@ -482,10 +524,12 @@ class _Builder:
         p = self.project
         if p is None:
             return
-        if len(vals) == 1 and self.amount_cols and len(self.amount_cols) > 1:
-            split = amounts.split_run_together(vals[0], self.amount_cols)
-            if split:
-                vals = split
+        if self.amount_cols and len(self.amount_cols) > 1 and len(vals) < len(self.amount_cols):
+            # amounts a paste ran together ('202010100.00%' '10' under 预算数 执行数 分值 执行率 得分)
+            if any(amounts.glued(v) for v in vals):
+                split = amounts.split_run_together("".join(vals), self.amount_cols)
+                if split:
+                    vals = split
         value = amounts.pick(vals, self.amount_cols, self.unit)
         attr = {"budget": "budget", "mid_budget": "mid_budget", "fiscal": "fiscal_funds", "other": "other_funds"}[key]
         if getattr(p, attr) is None and value is not None:
@@ -568,6 +612,7 @@ class _Builder:
 
     def finish(self) -> Document:
         self.at_eof = True  # a table still open here ran to the end of the page: its last row may be cut
+        self._release_held()
         self._close_project()
         self._part1()
         doc = self.doc

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..models import SourceLocation
 from ..values import normalize_text, parse_value
+from .unglue import unglue
 from .vocab import column_of, compact, is_header_lead, level1_of, level2_of, vocabulary
 
 HARD, LINE, WEAK, NONE = 3, 2, 1, 0  # how sure a shape is that a row ends after a cell
@@ -79,7 +80,7 @@ def looks_like_name(text: str) -> float:
     v = parse_value(t)
     if v.kind in MEASURABLE and (t[0] in "≥≤<>=" or (t[0].isdigit() and len(_CJK.findall(t)) <= 3)):
         return -2
-    score = 2.0
+    score = 2.0 if len(t) > 2 else 0.5  # 有效, 及时: a two-character cell is more often a value
     if t.endswith(("率", "数", "量", "度", "面积", "长度", "时间", "人次", "标准", "情况", "数量", "成本", ")", "）")):
         score += 0.5
     return score
@@ -130,7 +131,7 @@ def _unit_score(t: str) -> float | None:
     if _COMPOUND_UNIT.match(t):
         return 2.5
     if 1 <= len(t) <= 2 and _CJK.fullmatch(t[0]) and not re.search(r"\d", t) and t not in OPERATORS:
-        return 0.3
+        return -0.5  # an unknown measure word: taken only where no other column fits the cell
     return None
 
 
@@ -301,7 +302,9 @@ class TableReader:
         out: list[list[str]] = [[]]
         if cells and is_category(cells[0]):
             out.insert(0, [cells[0]])
-            if len(cells) > 1 and is_category(cells[1]):
+            # two category cells: the first must be able to be an 一级 (生态效益指标 | 可持续影响指标 is an
+            # empty 二级 row followed by the next 二级)
+            if len(cells) > 1 and is_category(cells[1]) and (level1_of(cells[0]) or not level2_of(cells[0])):
                 out.insert(0, [cells[0], cells[1]])
         return out
 
@@ -371,7 +374,9 @@ class TableReader:
         for cats in self.categories(texts):
             rest = texts[len(cats) :]
             repeat = bool(cats) and bool(rest) and normalize_text(rest[0]) == normalize_text(cats[-1])
-            score, assign = self.align(rest, anchor, repeat) if rest else (-sum(SKIP.get(c.role, 0.3) for c in self.body), {})
+            # a row of category cells only is an empty 二级 (生态效益指标 with nothing under it): cheap, not a
+            # row with every column skipped
+            score, assign = self.align(rest, anchor, repeat) if rest else (-1.0, {})
             score += 1.5 * len(cats)
             row = Row(loc=cells[0].loc if cells else SourceLocation(), end_brk=cells[-1].brk if cells else NONE)
             row.categories = list(cats)
@@ -401,6 +406,7 @@ class TableReader:
         if rows_known:
             return self._known_rows(cells)
         cells = [Cell(c.text, c.loc, c.brk) for c in cells if c.text.strip()]
+        cells = unglue(cells, self.header.roles())
         if sum(c.brk == LINE for c in cells) >= 0.8 * len(cells):  # a line per cell: lines say nothing
             for c in cells:
                 c.brk = NONE if c.brk == LINE else c.brk

@@ -96,8 +96,17 @@ def line_blocks(text: str) -> list[Block]:
     # rows split by runs of spaces: only where that is the page's habit, not a cell with a wide gap inside
     spaced = sum(1 for line in lines if len([c for c in _SPACES.split(line.strip()) if c]) >= 2)
     spaced_rows = spaced >= 5 and spaced >= 0.25 * sum(1 for line in lines if line.strip())
+    # "cell\n|\ncell\n|\n|\ncell": a lone bar after a cell only closes it; a second one is an empty cell
+    lone = sum(1 for line in lines if line.strip() == "|")
+    content = [line.strip() for line in lines if line.strip() and line.strip() != "|"]
+    bar_closes = lone >= 5 and sum(1 for c in content if c.endswith("|")) < 0.2 * max(len(content), 1)
+    prev_content = False
     out: list[Block] = []
     for n, raw in enumerate(lines, start=1):
+        if bar_closes and raw.strip() == "|" and prev_content:
+            prev_content = False
+            continue
+        prev_content = bool(raw.strip()) and raw.strip() != "|"
         loc = SourceLocation(line=n)
         line = raw.rstrip()
         meta = _META.match(line)

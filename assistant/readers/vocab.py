@@ -39,6 +39,7 @@ class Vocabulary(BaseModel):
     level2: dict[str, list[str]]
     kinds: dict[str, list[str]]
     table_end: list[str]
+    list_columns: list[str]
     page_noise: dict[str, list[str]] = Field(default_factory=dict)
 
 
@@ -160,9 +161,15 @@ def kind_of(text: str) -> str | None:
     return None
 
 
+def is_list_column(cell: str) -> bool:
+    """A column header of a list of projects (序号 | 项目名称 | 金额 | 备注), not a field value."""
+    return compact(cell) in {compact(w) for w in vocabulary().list_columns}
+
+
 def is_table_end(cell: str) -> bool:
-    c = compact(cell)
-    return any(c == w or c.startswith(w + ":") for w in vocabulary().table_end)
+    """总分, 合计, 填报人：…, '......总分100100': a word after which the indicator rows are over."""
+    c = compact(cell).lstrip(".…·。-—_")
+    return any(c == w or (c.startswith(w) and not re.match(r"[\u4e00-\u9fff]", c[len(w)])) for w in vocabulary().table_end)
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,69 @@
+"""Cells a paste glued to a 分值 (score) column: '20100%' is 分值 20 + 指标值 100%, '1020万元' is 10 + 20万元,
+'群众生产生活条件改善状况10显著提升显著提升' is 三级 + 分值 10 + 指标值 显著提升 + 实际值 显著提升.
+
+Only tables whose header has a 分值/权重 column beside the name or the value are touched, and a number
+is read as a 分值 only when the same number stands alone as a 分值 elsewhere in the table. A self-
+evaluation's 实际值 often repeats the target: a cell that is one text twice is split in two. Pure."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..values import normalize_text, parse_value
+
+_INT = re.compile(r"^\d{1,3}$")
+_NAME_WEIGHT_VALUE = re.compile(r"^(.*[\u4e00-\u9fff)）])(\d{1,3})(\D.*)$")
+_WEIGHT_VALUE = re.compile(r"^(\d{1,3})([≥≤<>=≧≦]?\d.*|[\u4e00-\u9fff].*)$")
+
+
+def _doubled(text: str) -> str | None:
+    t = text.strip()
+    half = len(t) // 2
+    if len(t) >= 4 and len(t) % 2 == 0 and t[:half] == t[half:]:
+        return t[:half]
+    return None
+
+
+def _is_value(text: str) -> bool:
+    v = parse_value(text)
+    return v.kind not in ("empty", "placeholder") and not (v.kind == "percentage" and (v.number or 0) > 100)
+
+
+def unglue(cells: list, roles: list[str]) -> list:
+    """Split glued cells of a table whose columns (`roles`, in header order) include a weight."""
+    if not {"weight", "score"} & set(roles):
+        return cells
+    weights = {normalize_text(c.text) for c in cells if _INT.match(normalize_text(c.text)) and int(c.text) <= 100}
+    weights.discard("0")
+    has_actual = "actual" in roles
+    out = []
+    for i, c in enumerate(cells):
+        t = normalize_text(c.text)
+        nxt = normalize_text(cells[i + 1].text) if i + 1 < len(cells) else ""
+        parts = _split(t, nxt, weights, has_actual)
+        if len(parts) == 1:
+            out.append(c)
+            continue
+        out += [replace(c, text=p, brk=0) for p in parts[:-1]] + [replace(c, text=parts[-1])]
+    return out
+
+
+def _split(t: str, nxt: str, weights: set[str], has_actual: bool) -> list[str]:
+    twice = _doubled(t) if has_actual else None
+    if twice:
+        return [twice, twice]
+    for k in (1, 2, 3):
+        head, rest = t[:k], t[k:]
+        if not head.isdigit() or head not in weights or not rest or rest[0] == "0" and rest[1:2].isdigit():
+            continue
+        if _WEIGHT_VALUE.match(t) and _is_value(rest):
+            whole_ok = _is_value(t) and not (nxt and nxt == rest)
+            if not whole_ok:  # 20100% is not a rate; 1020万元 followed by 20万元 is 10 + 20万元
+                return [head] + _split(rest, nxt, weights, has_actual)
+    m = _NAME_WEIGHT_VALUE.match(t)
+    if m and m.group(2) in weights and not parse_value(m.group(1)).kind == "quantity":
+        rest = m.group(3)
+        if _is_value(rest) or _doubled(rest):
+            return [m.group(1), m.group(2)] + _split(rest, nxt, weights, has_actual)
+    return [t]
