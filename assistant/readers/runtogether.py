@@ -30,6 +30,8 @@ def _terms() -> re.Pattern[str]:
         words.add(canonical)
         words.update(c + "指标" for c in cores)
     words.update(["优良中差"])
+    for kinds in v.kinds.values():  # 绩效目标表 is one word, not the label 绩效目标 and a stray 表
+        words.update(kinds)
     words = {normalize_text(w) for w in words if len(normalize_text(w)) >= 2}
     alts = sorted(words, key=len, reverse=True)
     # a label may carry its unit or score note: 项目资金(万元), 产出指标(70分)
@@ -69,6 +71,20 @@ def split_line(line: str) -> list[str]:
 
 
 def _split_values(segment: str) -> list[str]:
+    """Names, values and descriptions in a stretch between vocabulary terms: a description starts at
+    反映… (the vocabulary's description_starts), a value where a number, operator or date begins."""
+    v = vocabulary()
+    starts = "|".join(re.escape(w) for w in v.description_starts)
+    pieces = re.split(rf"(?<=[\u4e00-\u9fff)）])(?=(?:{starts}))", segment) if starts else [segment]
+    # a name ending 率/数/量… followed by a qualitative value (成本控制率不超预算): split between them
+    ends = "|".join(re.escape(w) for w in v.name_ends)
+    values = "|".join(re.escape(w) for w in v.value_starts)
+    cut = re.compile(rf"({ends})(?=(?:{values}))")
+    pieces = [p for piece in pieces for p in cut.sub("\\1\x00", piece).split("\x00")]
+    return [c for piece in pieces for c in _split_numbers(piece) if c]
+
+
+def _split_numbers(segment: str) -> list[str]:
     out, pos = [], 0
     for m in _value().finditer(segment):
         if not m.group(0).strip():

@@ -40,6 +40,9 @@ class Vocabulary(BaseModel):
     kinds: dict[str, list[str]]
     table_end: list[str]
     list_columns: list[str]
+    description_starts: list[str]
+    name_ends: list[str]
+    value_starts: list[str]
     page_noise: dict[str, list[str]] = Field(default_factory=dict)
 
 
