@@ -47,11 +47,38 @@ def _value() -> re.Pattern[str]:
 
 
 def looks_run_together(line: str) -> bool:
-    """A long line holding several table words with no separator between them."""
+    """A line holding table words with no separator between them: a long one with several, or one that
+    starts with a label and goes on (转移支付(项目)名称车辆购置税…, 二级指标三级指标指标值…)."""
     t = normalize_text(line)
-    if len(t) < 60 or "|" in t or "\t" in line:
+    if "|" in t or "\t" in line:
         return False
-    return len(_terms().findall(t)) >= 4
+    found = _terms().findall(t)
+    if len(t) >= 60 and len(found) >= 4:
+        return True
+    first = _terms().match(t)
+    if not first or first.end() >= len(t) or re.search(r"[:：]$", first.group(0)) or t[first.end()] in ":：":
+        return False  # 绩效指标：完成营造林0.5万亩以上。 is a label and its text
+    rest = re.sub(r"[★☆*＊]|[(（]必填[)）]", "", t[first.end() :])
+    if not rest or "。" in rest:
+        return False  # 项目名称★ is one label; a sentence may start with a label word
+    return len(found) >= 2 or len(normalize_text(first.group(1))) >= 4
+
+
+@lru_cache(maxsize=1)
+def _amount_labels() -> frozenset[str]:
+    f = vocabulary().fields
+    return frozenset(normalize_text(w) for k in ("budget", "mid_budget", "fiscal", "other") for w in f[k])
+
+
+def _stands_alone(m: re.Match[str], text: str) -> bool:
+    """An amount label (地方资金) is a label only where an amount, a colon, a unit note, another term or
+    the end follows; inside a name (…补助地方资金(普通省道公路建设)) it is part of the name."""
+    if normalize_text(m.group(1)) not in _amount_labels():
+        return True
+    rest = text[m.end() :]
+    return not rest or bool(re.match(r"[\d:：(（—\-]", rest)) and not re.match(r"[(（][^)）]*[\u4e00-\u9fff]{3}", rest) or bool(
+        _terms().match(rest)
+    )
 
 
 def split_line(line: str) -> list[str]:
@@ -61,6 +88,8 @@ def split_line(line: str) -> list[str]:
     out: list[str] = []
     pos = 0
     for m in _terms().finditer(t):
+        if not _stands_alone(m, t):
+            continue
         if m.start() > pos:
             out += _split_values(t[pos : m.start()])
         out.append(m.group(0))

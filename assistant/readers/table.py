@@ -93,6 +93,8 @@ def _text(t: str) -> float:
 def compat(role: str, text: str) -> float | None:
     """How well a cell fits a column (None: it cannot be that column)."""
     t = normalize_text(text)
+    if _FILLER.match(t):
+        return None  # ……: the template's empty filler, in no column
     if is_category(t) and role != "level2":
         return -4.0  # an 一级/二级 name is not a body cell (make_row allows a 三级 that repeats its 二级)
     if parse_value(t).kind == "placeholder" and role in ("level3", "description", "basis", "remark"):
@@ -319,9 +321,13 @@ class TableReader:
         return "level2" if self._fits_carried(two) else "level1"
 
     def _fits_carried(self, level2: str) -> bool:
+        """成本指标 after 数量/质量/时效 (or under 产出指标) is a 二级 of the three-一级 layout."""
         from ..categories import level1_of_level2
 
-        return bool(self.carried_level1) and level1_of(self.carried_level1) == level1_of_level2(level2)
+        if self.carried_level1:
+            return level1_of(self.carried_level1) == level1_of_level2(level2)
+        carried = level2_of(self.carried_level2) if self.carried_level2 else ""
+        return bool(carried) and level1_of_level2(carried) == level1_of_level2(level2)
 
     # -- one row's body --------------------------------------------------------------------------------
     def align(self, cells: list[str], anchor: str = "", repeat: bool = False) -> tuple[float, dict[int, int]]:

@@ -15,7 +15,7 @@ from ..models import SourceLocation
 from .layout import Block
 from .normalize import normalize_page
 from .runtogether import looks_run_together, split_line
-from .table import HARD, LINE, NONE, WEAK, is_header_cell
+from .table import HARD, LINE, NONE, WEAK, is_category, is_header_cell
 
 _META = re.compile(r"^(source|title)\s*:\s*", re.I)  # the store's header lines of a saved web page
 _MD_SEPARATOR = re.compile(r"^[|\s:\-—]+$")
@@ -125,7 +125,7 @@ def line_blocks(text: str) -> list[Block]:
                 out.append(Block(cells=[""], is_row=True, loc=loc, brk=WEAK))
                 continue
             if len(cells) == 1 and looks_run_together(cells[0]):
-                out.append(Block(cells=split_line(cells[0]), is_row=True, loc=loc, brk=NONE))
+                out.append(Block(cells=split_line(cells[0]), is_row=True, loc=loc, brk=LINE))
                 continue
             out.append(Block(cells=cells, is_row=True, loc=loc, brk=LINE))
             if len(cells) == 1 and s.count("|") >= 2 and not s.startswith("|"):  # "3500 | |": empty cells follow
@@ -135,7 +135,7 @@ def line_blocks(text: str) -> list[Block]:
             out.append(Block(cells=[c.strip() for c in line.split("\t")], is_row=True, loc=loc, brk=HARD))
             continue
         if looks_run_together(s):
-            out.append(Block(cells=split_line(s), is_row=True, loc=loc, brk=NONE))
+            out.append(Block(cells=split_line(s), is_row=True, loc=loc, brk=LINE))
             continue
         words = s.split()
         if len(words) >= 3 and all(is_header_cell(w) for w in words):  # "一级指标 二级指标 三级指标 …"
@@ -150,6 +150,26 @@ def line_blocks(text: str) -> list[Block]:
         else:
             out.append(Block(cells=[s], is_row=True, loc=loc, brk=LINE))
     _mark_open_end(lines, out)
+    return _join_wrapped_names(out)
+
+
+def _join_wrapped_names(blocks: list[Block]) -> list[Block]:
+    """A category name wrapped over two lines (经济效益 / 指标, 服务对象 / 满意度指标) is one cell."""
+    out: list[Block] = []
+    for b in blocks:
+        prev = out[-1] if out else None
+        if prev is not None and prev.is_row and b.is_row and b.cells and prev.cells and prev.brk >= LINE:
+            a, c = prev.cells[-1].strip(), b.cells[0].strip()
+            joined = a + c
+            wrapped = (is_category(joined) and (not is_category(a) or c == "指标")) or (
+                is_header_cell(joined) and not is_header_cell(a) and not is_header_cell(c)
+            )
+            if a and c and len(a) <= 12 and wrapped:
+                prev.cells[-1] = a + c
+                prev.cells += b.cells[1:]
+                prev.brk, prev.open_end = b.brk, b.open_end
+                continue
+        out.append(b)
     return out
 
 

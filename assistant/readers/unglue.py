@@ -14,6 +14,7 @@ from ..values import normalize_text, parse_value
 
 _INT = re.compile(r"^\d{1,3}$")
 _NAME_WEIGHT_VALUE = re.compile(r"^(.*[\u4e00-\u9fff)）])(\d{1,3})(\D.*)$")
+_NAME_TWICE = re.compile(r"^(.*[\u4e00-\u9fff)）])(\d{1,3})\2$")
 _WEIGHT_VALUE = re.compile(r"^(\d{1,3})([≥≤<>=≧≦]?\d.*|[\u4e00-\u9fff].*)$")
 
 
@@ -32,9 +33,11 @@ def _is_value(text: str) -> bool:
 
 def unglue(cells: list, roles: list[str]) -> list:
     """Split glued cells of a table whose columns (`roles`, in header order) include a weight."""
-    if not {"weight", "score"} & set(roles):
+    if not {"weight", "score", "actual"} & set(roles):
         return cells
     weights = {normalize_text(c.text) for c in cells if _INT.match(normalize_text(c.text)) and int(c.text) <= 100}
+    if "actual" in roles:  # '2020' standing for target 20 and actual 20
+        weights |= {h for c in cells if (h := _doubled(normalize_text(c.text))) and _INT.match(h)}
     weights.discard("0")
     has_actual = "actual" in roles
     out = []
@@ -61,6 +64,9 @@ def _split(t: str, nxt: str, weights: set[str], has_actual: bool) -> list[str]:
             whole_ok = _is_value(t) and not (nxt and nxt == rest)
             if not whole_ok:  # 20100% is not a rate; 1020万元 followed by 20万元 is 10 + 20万元
                 return [head] + _split(rest, nxt, weights, has_actual)
+    m = _NAME_TWICE.match(t)
+    if m and has_actual and m.group(2) in weights:  # 对经济发展的促进作用1010: name, 10, 10
+        return [m.group(1), m.group(2), m.group(2)]
     m = _NAME_WEIGHT_VALUE.match(t)
     if m and m.group(2) in weights and not parse_value(m.group(1)).kind == "quantity":
         rest = m.group(3)
