@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from ..values import normalize_text
 from .table import UNITS
-from .vocab import vocabulary
+from .vocab import compact, vocabulary
 
 _OP = r"(?:≥|≤|>=|<=|≧|≦|＞|＜|>|<|=|大于等于|小于等于|不低于|不少于|不超过|不高于)"
 _DATE = r"(?:(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:底|末)?(?:前|之前|以前)?(?:完成|完工)?)"
@@ -58,10 +58,12 @@ def looks_run_together(line: str) -> bool:
     first = _terms().match(t)
     if not first or first.end() >= len(t) or re.search(r"[:：]$", first.group(0)) or t[first.end()] in ":：":
         return False  # 绩效指标：完成营造林0.5万亩以上。 is a label and its text
-    rest = re.sub(r"[★☆*＊]|[(（]必填[)）]", "", t[first.end() :])
+    if len(normalize_text(first.group(1))) < 4:
+        return False  # 指标1:租车次数: too short a word to cut a cell at
+    rest = compact(t[first.end() :])  # markers, unit and score notes are part of the label
     if not rest or "。" in rest:
         return False  # 项目名称★ is one label; a sentence may start with a label word
-    return len(found) >= 2 or len(normalize_text(first.group(1))) >= 4
+    return True
 
 
 @lru_cache(maxsize=1)

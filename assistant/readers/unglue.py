@@ -68,7 +68,13 @@ def _split(t: str, nxt: str, weights: set[str], has_actual: bool) -> list[str]:
     if m and has_actual and m.group(2) in weights:  # 对经济发展的促进作用1010: name, 10, 10
         return [m.group(1), m.group(2), m.group(2)]
     m = _NAME_WEIGHT_VALUE.match(t)
-    if m and m.group(2) in weights and not parse_value(m.group(1)).kind == "quantity":
+    if (
+        m
+        and m.group(2) in weights
+        and len(m.group(1)) >= 4
+        and not re.match(r"[:：、,，.．(（)）\-—]", m.group(3))  # 指标1:租车次数 is a numbered name
+        and not parse_value(m.group(1)).kind == "quantity"
+    ):
         rest = m.group(3)
         if _is_value(rest) or _doubled(rest):
             return [m.group(1), m.group(2)] + _split(rest, nxt, weights, has_actual)
