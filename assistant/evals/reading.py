@@ -19,8 +19,16 @@ _SCORE_NOTE = re.compile(r"[(（][\d\-—～~\s]*分?[)）]分?|\d+分$")
 
 
 def same(a: str | None, b: str | None) -> bool:
-    """Equal with whitespace removed and widths folded; None and '' are the same."""
-    return normalize_text(a or "") == normalize_text(b or "")
+    """Equal with whitespace removed, widths folded and Traditional characters read as Simplified (the
+    reader converts a Traditional page); None and '' are the same."""
+    return _simple(a) == _simple(b)
+
+
+def _simple(text: str | None) -> str:
+    from ..readers.normalize import to_simplified
+
+    t = normalize_text(text or "")
+    return to_simplified(t, force=True)[0]
 
 
 def _op_symbol(op: str) -> str:

@@ -39,6 +39,7 @@ from .vocab import (
     is_table_end,
     kind_of,
     level2_of,
+    name_from_title,
 )
 
 
@@ -114,6 +115,7 @@ class _Builder:
         self.table_known = True  # every row of the table came as a real row
         self.year: int | None = None
         self.at_eof = False
+        self.title_name = ""  # a project name read from a table's title (name_from_title)
         self.held: list[tuple[str, SourceLocation, int, bool, bool]] = []  # header words waiting (see cell)
         self.cut_end = False  # the last block read ended the page with no separator after it
         self.block_brk = HARD
@@ -149,6 +151,9 @@ class _Builder:
         where = f"表{p.source.table}（{p.name or '未命名项目'}）"
         if not p.name:
             self.doc.warnings.append(f"{where}：未找到项目名称。")
+        if not p.name and self.title_name:
+            p.name = self.title_name
+        self.title_name = ""
         if not p.goal and p.mid_goal:
             p.goal = p.mid_goal  # a table with only a 总体目标: that is its goal
         if p.budget is None:
@@ -209,6 +214,9 @@ class _Builder:
         kind = kind_of(text)
         if kind and (_TITLE.search(normalize_text(text)) or len(compact(text)) <= 40):
             self.kinds.append(kind)
+        named = name_from_title(text) if kind or "绩效目标" in normalize_text(text) else None
+        if named and (self.project is None or not self.project.indicators):
+            self.title_name = named  # used by the next table that has no 项目名称 of its own
         m = _YEAR_NOTE.search(normalize_text(text))
         if m and kind:
             self.year = int(m.group(1))
@@ -250,18 +258,27 @@ class _Builder:
             self.held.append((text, loc, brk, first, label_row))
             return
         self._release_held()
+        if self.header_cells is not None:  # the held words were a header: this cell opens its table
+            self.cell(text, loc, brk, first, label_row)
+            return
         self._field_cell(text, loc, brk, first, label_row)
 
     def _prefix_word(self, text: str) -> bool:
         role = header_role(text)
         if field_of(text) is not None or amounts.amount_column(text) in ("budget", "initial", "spent", "rate"):
             return False
-        return role in ("value", "actual", "weight", "score", "reason", "remark", "grade") or (
+        return (role is not None and role not in ("level1", "level2", "level3")) or (
             is_header_lead(text) and role in (None, "level3")
         )
 
     def _release_held(self) -> None:
         held, self.held = self.held, []
+        if len(held) >= 3 and read_header([h[0] for h in held]) is not None:
+            # 绩效指标 | 绩效指标描述 | 评价标准 | 优 | 良 | 中 | 差: a header with no 一级/二级 word in it
+            self._flush_amounts()
+            self.pending, self.open_text = [], None
+            self.header_cells = [Cell(h[0], h[1], h[2]) for h in held]
+            return
         for text, loc, brk, first, label_row in held:
             self._field_cell(text, loc, brk, first, label_row)
 
@@ -451,7 +468,7 @@ class _Builder:
                 self.amount_vals.append(text)
                 return
             self._flush_amounts()
-        if self.pending:
+        if self.pending and not _is_title(text):
             key = self.pending.pop(0)
             self._assign(key, text)
             return
@@ -637,6 +654,12 @@ class _Builder:
             if not any(canonical_level1(i.level1) for i in p.indicators) and p.indicators:
                 doc.warnings.append(f"表{p.source.table}（{p.name}）：一级指标名称无法识别。")
         return doc
+
+
+def _is_title(text: str) -> bool:
+    """A table's title (某某项目绩效目标表): never the value of a label before it."""
+    t = normalize_text(text)
+    return bool(kind_of(t) and _TITLE.search(t))
 
 
 def _decide_kind(kinds: list[str]) -> str:

@@ -32,13 +32,15 @@ def strip_pinyin(text: str) -> str:
     return _PINYIN.sub("", text)
 
 
-def to_simplified(text: str) -> tuple[str, bool]:
+def to_simplified(text: str, force: bool = False) -> tuple[str, bool]:
     """(text in Simplified Chinese, whether it was Traditional). A page counts as Traditional when
-    conversion changes at least 3% of its Han characters (and 5 in all)."""
+    conversion changes at least 3% of its Han characters (and 5 in all); `force` converts any text."""
     han = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
     if not han:
         return text, False
     converted = _t2s().convert(text)
+    if force:
+        return converted, converted != text
     changed = sum(1 for a, b in zip(text, converted) if a != b)
     if changed >= 5 and changed >= 0.03 * han:
         return converted, True

@@ -29,10 +29,11 @@ def _terms() -> re.Pattern[str]:
     for canonical, cores in list(v.level1.items()) + list(v.level2.items()):
         words.add(canonical)
         words.update(c + "指标" for c in cores)
-    words.update(["优良中差"])
+    words.add("".join(v.grade_names))
     for kinds in v.kinds.values():  # 绩效目标表 is one word, not the label 绩效目标 and a stray 表
         words.update(kinds)
-    words = {normalize_text(w) for w in words if len(normalize_text(w)) >= 2}
+    # the bare word 指标 is too common inside names (预算指标) to cut a line at
+    words = {normalize_text(w) for w in words if len(normalize_text(w)) >= 2 and normalize_text(w) != "指标"}
     alts = sorted(words, key=len, reverse=True)
     # a label may carry its unit or score note: 项目资金(万元), 产出指标(70分)
     note = r"(?:[(（](?:万元|元|%|\d+分|[A-Z](?:/[A-Z])?)[)）])?[:：]?"
@@ -92,13 +93,31 @@ def split_line(line: str) -> list[str]:
     for m in _terms().finditer(t):
         if not _stands_alone(m, t):
             continue
+        if m.group(1) in _kind_words():  # 某某项目绩效目标表: a title stays one cell with its kind word
+            if m.start() > pos:
+                out.append(t[pos : m.end()])
+                pos = m.end()
+                continue
         if m.start() > pos:
             out += _split_values(t[pos : m.start()])
-        out.append(m.group(0))
+        if normalize_text(m.group(1)) in _grade_runs():
+            out += list(m.group(1))  # 优良中差: four grade columns
+        else:
+            out.append(m.group(0))
         pos = m.end()
     if pos < len(t):
         out += _split_values(t[pos:])
     return [c for c in (c.strip() for c in out) if c]
+
+
+@lru_cache(maxsize=1)
+def _kind_words() -> frozenset[str]:
+    return frozenset(normalize_text(w) for ws in vocabulary().kinds.values() for w in ws)
+
+
+@lru_cache(maxsize=1)
+def _grade_runs() -> frozenset[str]:
+    return frozenset({"".join(vocabulary().grade_names)})
 
 
 def _split_values(segment: str) -> list[str]:

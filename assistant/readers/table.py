@@ -203,6 +203,7 @@ def read_header(cells: list[str]) -> Header | None:
             break
     cols = [Column(header_role(c) or "", c) for c in cells]
     cols = _merge_two_rows(cols)
+    cols = _grades_under_group(cols)
     roles = [c.role for c in cols]
     if "level3" not in roles and roles.count("level2") >= 1 and "level1" in roles:
         # a template whose 一级 column holds 数量/质量… and 二级 column the indicator name
@@ -226,6 +227,17 @@ def read_header(cells: list[str]) -> Header | None:
         cols[first3].role, cols[firstv].role = "mid_level3", "mid_value"
     _pick_operator(cols)
     return Header(cols, double=double)
+
+
+def _grades_under_group(cols: list[Column]) -> list[Column]:
+    """评价标准 over 优 | 良 | 中 | 差 in a second header row: the grade columns stand where the group is."""
+    roles = [c.role for c in cols]
+    if "grades" not in roles or "grade" not in roles:
+        return cols
+    grades = [c for c in cols if c.role == "grade"]
+    rest = [c for c in cols if c.role != "grade"]
+    k = next(i for i, c in enumerate(rest) if c.role == "grades")
+    return rest[:k] + grades + rest[k + 1 :]
 
 
 def _merge_two_rows(cols: list[Column]) -> list[Column]:

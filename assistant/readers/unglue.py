@@ -11,6 +11,7 @@ import re
 from dataclasses import replace
 
 from ..values import normalize_text, parse_value
+from .vocab import vocabulary
 
 _INT = re.compile(r"^\d{1,3}$")
 _NAME_WEIGHT_VALUE = re.compile(r"^(.*[\u4e00-\u9fff)）])(\d{1,3})(\D.*)$")
@@ -32,7 +33,11 @@ def _is_value(text: str) -> bool:
 
 
 def unglue(cells: list, roles: list[str]) -> list:
-    """Split glued cells of a table whose columns (`roles`, in header order) include a weight."""
+    """Split glued cells of a table whose columns (`roles`, in header order) include a weight, an actual
+    value or a description."""
+    cells = _split_known_prefix(cells)
+    if "description" in roles:
+        cells = _split_name_description(cells)
     if not {"weight", "score", "actual"} & set(roles):
         return cells
     weights = {normalize_text(c.text) for c in cells if _INT.match(normalize_text(c.text)) and int(c.text) <= 100}
@@ -79,3 +84,40 @@ def _split(t: str, nxt: str, weights: set[str], has_actual: bool) -> list[str]:
         if _is_value(rest) or _doubled(rest):
             return [m.group(1), m.group(2)] + _split(rest, nxt, weights, has_actual)
     return [t]
+
+
+def _split_known_prefix(cells: list) -> list:
+    """'按临时救助标准评价农村低保救助资金…' where '按临时救助标准评价' stands alone elsewhere in the table:
+    a repeated cell (a 依据, a description) glued to the next row's name."""
+    known = sorted({normalize_text(c.text) for c in cells if len(normalize_text(c.text)) >= 5}, key=len, reverse=True)
+    out = []
+    for c in cells:
+        t = normalize_text(c.text)
+        head = next((k for k in known if len(t) > len(k) + 3 and t.startswith(k)), None)
+        if head:
+            out += [replace(c, text=head, brk=0), replace(c, text=t[len(head) :])]
+        else:
+            out.append(c)
+    return out
+
+
+def _split_name_description(cells: list) -> list:
+    """'救助覆盖率困难群众基本生活救助是否应救尽救': a 三级 name (ending 率/满意度…, with its unit note) and the
+    description run on after it."""
+    # the strong endings (率, 满意度, 人数…) first: 按标准 inside a name is not its end
+    strong = [w for w in vocabulary().name_ends if w.endswith(("率", "度", "数", "量"))]
+    weak = [w for w in vocabulary().name_ends if w not in strong]
+    rxs = [
+        re.compile(rf"^(.{{2,30}}?(?:{'|'.join(map(re.escape, ends))})(?:[(（][^()（）]{{1,4}}[)）])?)([\u4e00-\u9fff].{{5,}})$")
+        for ends in (strong, weak)
+        if ends
+    ]
+    out = []
+    for c in cells:
+        t = normalize_text(c.text)
+        m = next((m for rx in rxs if (m := rx.match(t))), None)
+        if m and not parse_value(m.group(2)).kind in ("quantity", "percentage", "money", "date"):
+            out += [replace(c, text=m.group(1), brk=0), replace(c, text=m.group(2))]
+        else:
+            out.append(c)
+    return out

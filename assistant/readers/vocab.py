@@ -169,6 +169,30 @@ def is_list_column(cell: str) -> bool:
     return compact(cell) in {compact(w) for w in vocabulary().list_columns}
 
 
+_LEADING_NUMBER = re.compile(r"^(?:附件\s*\d*\s*[:：]?|[(（]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*)+")
+_LEADING_YEAR = re.compile(r"^(?:(?:19|20)\d{2}\s*(?:年度|年)?)")
+_LEADING_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,4}(?:县|市|区|旗)(?=[\u4e00-\u9fff]{4,})")
+
+
+def name_from_title(text: str) -> str | None:
+    """The project a table's title names, for a table with no 项目名称 cell:
+    '1、某某专项资金绩效目标表' -> 某某专项资金, '关于某某项目绩效目标设定的公示' -> 某某项目,
+    '2019年度某县高中助学金项目绩效评价指标表' -> 高中助学金项目. None when nothing name-like is left."""
+    t = normalize_text(text)
+    words = [normalize_text(w) for ws in vocabulary().kinds.values() for w in ws] + ["绩效目标", "绩效自评", "绩效评价"]
+    cut = min((t.find(w) for w in words if w in t), default=-1)
+    if cut <= 0:
+        return None
+    t = _LEADING_NUMBER.sub("", t[:cut])
+    t = re.sub(r"^关于", "", t)
+    t = _LEADING_YEAR.sub("", t)
+    t = _LEADING_PLACE.sub("", t)
+    t = re.sub(r"(?:项目支出|的)$", "", t)
+    if not (4 <= len(t) <= 60) or len(re.sub(r"预算|项目|部门|支出|单位|年度|专项|资金|经费", "", t)) < 2:
+        return None  # 预算项目, 部门项目支出: no name in the title
+    return t
+
+
 def is_table_end(cell: str) -> bool:
     """总分, 合计, 填报人：…, '......总分100100': a word after which the indicator rows are over."""
     c = compact(cell).lstrip(".…·。-—_")
