@@ -54,6 +54,7 @@ class Block:
     warning: str = ""  # a reader's note for Document.warnings (Chinese); such a block has no content
     brk: int = HARD
     open_end: bool = False  # the page stops right after this block's last cell, with no separator
+    glued: bool = False  # from a page that lost its cell separators (see text.line_blocks)
 
     @property
     def text(self) -> str:
@@ -119,6 +120,7 @@ class _Builder:
         self.held: list[tuple[str, SourceLocation, int, bool, bool]] = []  # header words waiting (see cell)
         self.cut_end = False  # the last block read ended the page with no separator after it
         self.block_brk = HARD
+        self.block_glued = False
         self.cur_brk = HARD  # the break strength of the cell being read
         self.open_text: str | None = None  # a text field a line-per-cell paste may continue on the next lines
 
@@ -170,7 +172,7 @@ class _Builder:
             self.paragraph(b)
             return
         cells = [clean_cell(c) for c in b.cells]
-        self.cut_end, self.block_brk = b.open_end, b.brk
+        self.cut_end, self.block_brk, self.block_glued = b.open_end, b.brk, b.glued
         if not any(cells):
             if self.table is not None and self.table_cells:
                 self.table_cells[-1].brk = max(self.table_cells[-1].brk, WEAK)
@@ -232,7 +234,7 @@ class _Builder:
             if self._ends_table(text, first or not self.table_known):
                 self._flush_table()
             else:
-                self.table_cells.append(Cell(text, loc, brk))
+                self.table_cells.append(Cell(text, loc, brk, self.block_glued))
                 self.table_known = self.table_known and self.block_brk == HARD  # cells of real table rows
                 return
         if self.header_cells is not None:

@@ -59,7 +59,7 @@ def looks_run_together(line: str) -> bool:
     first = _terms().match(t)
     if not first or first.end() >= len(t) or re.search(r"[:：]$", first.group(0)) or t[first.end()] in ":：":
         return False  # 绩效指标：完成营造林0.5万亩以上。 is a label and its text
-    if len(normalize_text(first.group(1))) < 4:
+    if len(normalize_text(first.group(1))) < 4 or not _stands_alone(first, t):
         return False  # 指标1:租车次数: too short a word to cut a cell at
     rest = compact(t[first.end() :])  # markers, unit and score notes are part of the label
     if not rest or "。" in rest:

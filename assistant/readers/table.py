@@ -272,6 +272,7 @@ class Cell:
     text: str
     loc: SourceLocation = field(default_factory=SourceLocation)
     brk: int = NONE  # how sure the shape is that a row ends after this cell
+    glued: bool = False  # from a page that lost its cell separators (runs of cells split by vocabulary)
 
 
 @dataclass
@@ -423,8 +424,9 @@ class TableReader:
         not re-cut and a full-width row is read by position."""
         if rows_known:
             return self._known_rows(cells)
-        cells = [Cell(c.text, c.loc, c.brk) for c in cells if c.text.strip()]
-        cells = unglue(cells, self.header.roles())
+        cells = [Cell(c.text, c.loc, c.brk, c.glued) for c in cells if c.text.strip()]
+        if any(c.glued for c in cells):
+            cells = unglue(cells, self.header.roles())
         if sum(c.brk == LINE for c in cells) >= 0.8 * len(cells):  # a line per cell: lines say nothing
             for c in cells:
                 c.brk = NONE if c.brk == LINE else c.brk

@@ -101,6 +101,7 @@ def line_blocks(text: str) -> list[Block]:
     content = [line.strip() for line in lines if line.strip() and line.strip() != "|"]
     bar_closes = lone >= 5 and sum(1 for c in content if c.endswith("|")) < 0.2 * max(len(content), 1)
     prev_content = False
+    run_together = False
     out: list[Block] = []
     for n, raw in enumerate(lines, start=1):
         if bar_closes and raw.strip() == "|" and prev_content:
@@ -126,6 +127,7 @@ def line_blocks(text: str) -> list[Block]:
                 continue
             if len(cells) == 1 and looks_run_together(cells[0]):
                 out.append(Block(cells=split_line(cells[0]), is_row=True, loc=loc, brk=LINE))
+                run_together = True
                 continue
             out.append(Block(cells=cells, is_row=True, loc=loc, brk=LINE))
             if len(cells) == 1 and s.count("|") >= 2 and not s.startswith("|"):  # "3500 | |": empty cells follow
@@ -136,6 +138,7 @@ def line_blocks(text: str) -> list[Block]:
             continue
         if looks_run_together(s):
             out.append(Block(cells=split_line(s), is_row=True, loc=loc, brk=LINE))
+            run_together = True
             continue
         words = s.split()
         if len(words) >= 3 and all(is_header_cell(w) for w in words):  # "一级指标 二级指标 三级指标 …"
@@ -150,6 +153,9 @@ def line_blocks(text: str) -> list[Block]:
         else:
             out.append(Block(cells=[s], is_row=True, loc=loc, brk=LINE))
     _mark_open_end(lines, out)
+    if run_together:  # a page that lost its separators somewhere: any of its cells may be glued
+        for b in out:
+            b.glued = b.is_row
     return _join_wrapped_names(out)
 
 
