@@ -72,6 +72,7 @@ _TOC_LINE = re.compile(r"\t\s*\d+\s*$")
 _GOAL_AREA = re.compile(r"^(\d{1,2})\s*[、.．]\s*(\S.*)$")
 _MONTH = re.compile(r"^(?:3|6|9|10|12)月(?:底|末)?$")
 _YEAR_NOTE = re.compile(r"[(（]\s*((?:19|20)\d{2})\s*年度?\s*[)）]")
+_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?[^，。,;；]{0,16}?(?:预算|绩效|项目支出)")
 _MONEY_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)")
 _TITLE = re.compile(r"绩效(?:目标|自评|评价).*表|绩效目标和指标|绩效目标设定")
 _CUT_VALUE = re.compile(r"^[≥≤><=≧≦]+$|^[≥≤><=≧≦]?\d+(?:\.\d+)?$")
@@ -116,6 +117,7 @@ class _Builder:
         self.table_known = True  # every row of the table came as a real row
         self.year: int | None = None
         self.at_eof = False
+        self.title_years: list[int] = []  # years titles name as the budget's (2025年…预算/绩效)
         self.title_name = ""  # a project name read from a table's title (name_from_title)
         self.held: list[tuple[str, SourceLocation, int, bool, bool]] = []  # header words waiting (see cell)
         self.cut_end = False  # the last block read ended the page with no separator after it
@@ -222,6 +224,9 @@ class _Builder:
         m = _YEAR_NOTE.search(normalize_text(text))
         if m and kind:
             self.year = int(m.group(1))
+        m = _TITLE_YEAR.search(normalize_text(text))
+        if m and len(compact(text)) <= 80:
+            self.title_years.append(int(m.group(1)))
         m = _MONEY_UNIT.search(normalize_text(text))
         if m:
             if self.project is None or (not self.project.indicators and self.project.budget is None):
@@ -644,6 +649,8 @@ class _Builder:
             doc.department = re.sub(r"本级$", "", doc.units[0].name)
         if self.year is not None:
             doc.budget_year = self.year
+        if doc.budget_year is None and self.title_years:
+            doc.budget_year = self.title_years[0]  # "某局2025年项目绩效目标和指标"
         if doc.budget_year is None:
             years = [int(m) for p in doc.projects for m in re.findall(r"((?:19|20)\d{2})年", p.goal + p.name)]
             doc.budget_year = max(years) if years else None

@@ -15,6 +15,7 @@ from ..models import SourceLocation
 from .layout import Block
 from .normalize import normalize_page
 from .runtogether import looks_run_together, split_line
+from .sections import looks_sectioned, section_blocks
 from .table import HARD, LINE, NONE, WEAK, is_category, is_header_cell
 
 _META = re.compile(r"^(source|title)\s*:\s*", re.I)  # the store's header lines of a saved web page
@@ -198,5 +199,10 @@ def text_blocks(text: str) -> list[Block]:
     if not lines:
         return []
     tab_start = sum(1 for line in lines if line.startswith("\t") and "\t" not in line[1:].strip())
-    blocks = export_blocks(text) if tab_start >= 0.2 * len(lines) else line_blocks(text)
+    if tab_start >= 0.2 * len(lines):
+        blocks = export_blocks(text)
+    elif looks_sectioned(lines):
+        blocks = section_blocks(text.splitlines())
+    else:
+        blocks = line_blocks(text)
     return [Block(cells=[], is_row=False, warning=n) for n in notes] + blocks
