@@ -44,7 +44,31 @@ def read_bytes(data: bytes, name: str) -> Document:
         raise InputError(f"文件「{name}」是空文件。")
     if suffix == ".json":
         return _read_json(data, name)
+    if suffix in (".txt", ".md", ".text", ".csv", ""):
+        return _read_text(data, name)
     return build_document(_blocks(data, suffix, name), name)
+
+
+def _read_text(data: bytes, name: str) -> Document:
+    """Text in any paste shape; a notice that states its indicators in running text is read as prose
+    when no table rows are found."""
+    from .prose import prose_blocks
+    from .text import decode_text, normalize_page
+
+    try:
+        doc = build_document(_blocks(data, ".txt", name), name)
+    except InputError:
+        doc = None
+    if doc is None or not any(p.indicators for p in doc.projects):
+        text, _ = normalize_page(decode_text(data, name))
+        blocks = prose_blocks(text)
+        prose = build_document(blocks, name) if blocks else None
+        if prose is not None and any(p.indicators for p in prose.projects):
+            prose.warnings.insert(0, "原文没有指标表格，指标是从正文的文字中读出的，请核对。")
+            return prose
+    if doc is None:
+        return build_document(_blocks(data, ".txt", name), name)  # raises the reader's own message
+    return doc
 
 
 def _read_json(data: bytes, name: str) -> Document:

@@ -147,17 +147,18 @@ class _Builder:
             self.pending = []
 
     def _close_project(self) -> None:
+        p = self.project
+        if p is not None:
+            if not p.name and self.title_name:
+                p.name = self.title_name  # a table with no 项目名称 cell: the name its title gives
+            self.title_name = ""
         self._flush_table()
         self._resolve_amounts()
-        p = self.project
         if p is None:
             return
         where = f"表{p.source.table}（{p.name or '未命名项目'}）"
         if not p.name:
             self.doc.warnings.append(f"{where}：未找到项目名称。")
-        if not p.name and self.title_name:
-            p.name = self.title_name
-        self.title_name = ""
         if not p.goal and p.mid_goal:
             p.goal = p.mid_goal  # a table with only a 总体目标: that is its goal
         if p.budget is None:

@@ -56,6 +56,8 @@ def looks_run_together(line: str) -> bool:
     found = _terms().findall(t)
     if len(t) >= 60 and len(found) >= 4:
         return True
+    if len(found) >= 3 and sum(len(w) for w in found) >= 0.6 * len(t):
+        return True  # 评价指标评价内容指标名称指标说明目标值分值备注: a header with its separators lost
     first = _terms().match(t)
     if not first or first.end() >= len(t) or re.search(r"[:：]$", first.group(0)) or t[first.end()] in ":：":
         return False  # 绩效指标：完成营造林0.5万亩以上。 is a label and its text
