@@ -27,6 +27,7 @@ from .table import (
     TableReader,
     header_role,
     is_category,
+    looks_like_value,
     read_header,
 )
 from .vocab import (
@@ -247,7 +248,12 @@ class _Builder:
             if header_role(text) is not None or (is_header_lead(text) and not self.header_cells):
                 self.header_cells.append(Cell(text, loc, brk))
                 return
-            if not (is_category(text) or field_of(text)) and self._header_has_names():
+            if (
+                not (is_category(text) or field_of(text))
+                and len(compact(text)) <= 12
+                and looks_like_value(text) < 2
+                and self._header_has_names()
+            ):
                 self.header_cells.append(Cell(text, loc, brk))  # a sub-unit column (乡镇、村名)
                 return
             self._start_table(text, loc, brk)
@@ -291,8 +297,10 @@ class _Builder:
             self._field_cell(text, loc, brk, first, label_row)
 
     def _header_has_names(self) -> bool:
+        """A header with a 三级 column and no value column yet: further short cells name sub-unit columns
+        (全县合计 | 城关镇 | 石门乡 …)."""
         roles = [header_role(c.text) for c in self.header_cells or []]
-        return "level3" in roles and not any(r in ("value", "actual") for r in roles) and "description" in roles
+        return "level3" in roles and not any(r in ("value", "actual", "grade", "grades") for r in roles)
 
     def _starts_header(self, text: str) -> bool:
         role = header_role(text)
@@ -348,7 +356,8 @@ class _Builder:
 
     def _add_rows(self, rows: list[Row], header: Header) -> None:
         p = self.project
-        if rows and (not _complete(rows[-1], header) or (self.at_eof and self.cut_end and _cut_inside(rows[-1]))):
+        cut = self.at_eof and self.cut_end and _cut_inside(rows[-1]) and _short(rows[-1], rows[:-1]) if rows else False
+        if rows and (not _complete(rows[-1], header) or cut):
             cut = rows.pop()
             self.doc.warnings.append(
                 f"表{p.source.table}（{p.name or '未命名项目'}）：表格在第{len(p.indicators) + len(rows)}行后中断，"
@@ -684,6 +693,15 @@ def _op_symbol(op: str) -> str:
     from .table import OPERATORS
 
     return OPERATORS.get(normalize_text(op), "")
+
+
+def _short(row: Row, others: list[Row]) -> bool:
+    """Fewer filled cells than most rows of the table (a page that stops inside the row)."""
+    sizes = [len(r.cells) + len(r.values) + len(r.grades) for r in others]
+    if not sizes:
+        return True
+    usual = max(set(sizes), key=sizes.count)
+    return len(row.cells) + len(row.values) + len(row.grades) < usual
 
 
 def _cut_inside(row: Row) -> bool:

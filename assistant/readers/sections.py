@@ -20,6 +20,7 @@ import re
 from ..models import SourceLocation
 from ..values import normalize_text
 from .layout import Block
+from .vocab import field_of
 
 _SECTION = re.compile(r"^【\s*([^】]+?)\s*[-—－–]\s*([^】]+?)\s*】$")  # 【产出指标-数量指标】
 _FIELD = re.compile(r"^【\s*([^】]+?)\s*】\s*[:：]?\s*(.*)$")  # 【项目概况】:…, 【总体目标】
@@ -43,6 +44,7 @@ def section_blocks(lines: list[str]) -> list[Block]:
     field: str | None = None  # a bracket field whose text is on the next line
     level: tuple[str, str] | None = None  # the 一级/二级 of the current 【…-…】 section
     need_header = True
+    named = False  # the current project's name came on a labelled line
     for n, raw in enumerate(lines, start=1):
         line = raw.strip()
         loc = SourceLocation(line=n)
@@ -58,9 +60,9 @@ def section_blocks(lines: list[str]) -> list[Block]:
             continue
         f = _FIELD.match(line)
         if f:
-            if _open_project(out, recent, budget_label):
+            if named or _open_project(out, recent, budget_label):
                 need_header, level = True, None
-            recent = []
+            recent, named = [], False
             field = "绩效目标" if f.group(1).endswith(_GOAL_WORDS) else "资金用途"
             if f.group(2):
                 out.append(Block(cells=[field, f.group(2)], is_row=True, loc=loc))
@@ -75,6 +77,11 @@ def section_blocks(lines: list[str]) -> list[Block]:
             field = None
             continue
         level = None
+        labelled = field_of(line)
+        if labelled is not None and labelled.value:  # 项目名称：…, 年度预算安排：78.6万元
+            out.append(Block(cells=[labelled.label, labelled.value], is_row=True, loc=loc))
+            named = named or labelled.key == "name"
+            continue
         recent.append((n, line))
         if not _AMOUNT.match(line):  # headings and group rows are read as page text (titles, the year)
             out.append(Block(cells=[re.sub(r"^(?:source|title)\s*:\s*", "", line)], is_row=False, loc=loc))

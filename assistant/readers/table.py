@@ -36,6 +36,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DESC_START = re.compile(r"^(反映|指|通过|用于|衡量|考核|按照|根据|体现|是指|统计|评价)")
 _BASIS_WORDS = re.compile(r"标准|依据|计划|文件|〔|\[|【|号|办法|规定|问卷|合同|预算|统计|规范|方案|要求|通知|调查|年报|考核|实施|批复|目标")
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?%?$")
+_TOTAL = re.compile(r"合计|总计|全县|全市|全区|全旗|汇总")
 _FILLER = re.compile(r"^[.…·。、\-—_\s]+$")
 _NAME_END = re.compile(r"(率|数|量|度|面积|长度|人次|数量|成本|标准|时间|时限|情况|效益|指数)$")
 ROW_COST = 2.0  # each row the cutter makes costs this much: fewer, fuller rows unless the cells say otherwise
@@ -214,10 +215,14 @@ def read_header(cells: list[str]) -> Header | None:
     roles = [c.role for c in cols]
     if "level3" not in roles or not ({"value", "grade", "subunit"} & set(roles) or "" in roles):
         return None
-    # unknown cells after the name columns: one value column per sub-unit
+    # unknown cells after the name columns: one value column per sub-unit; a 合计 column is the value
     for c in cols:
         if c.role == "":
             c.role = "subunit"
+    if "value" not in roles:
+        total = next((c for c in cols if c.role == "subunit" and _TOTAL.search(compact(c.header))), None)
+        if total is not None:
+            total.role = "value"
     if "value" not in roles and "grade" not in roles and roles.count("") < 1:
         return None
     # 中期 and 年度 side by side: the first 二级/三级/指标值 are the 中期 side
@@ -500,11 +505,41 @@ class TableReader:
                 row.cells.setdefault(col.role, t)
         return row
 
+    def _fit_width(self, chunk: list[Cell]) -> list[Cell]:
+        """A real row to the header's width: empty trailing cells a copy trimmed are put back, and an empty
+        leading cell (the merged 绩效指标 column left of the header) is dropped when the cells then fit
+        their columns better."""
+        width = len(self.header.columns)
+        options = [chunk]
+        if chunk and not chunk[0].text.strip():
+            options.append(chunk[1:])
+        fitted = []
+        for opt in options:
+            if width - 2 <= len(opt) < width:
+                opt = opt + [Cell("", opt[-1].loc, HARD) for _ in range(width - len(opt))]
+            if len(opt) == width:
+                fitted.append(opt)
+        if not fitted:
+            return chunk
+        return max(fitted, key=self._position_fit)
+
+    def _position_fit(self, chunk: list[Cell]) -> float:
+        score = 0.0
+        for c, col in zip(chunk, self.header.columns):
+            t = c.text.strip()
+            if not t:
+                continue
+            if col.role in ("level1", "level2"):
+                score += 2.0 if is_category(t) else -3.0
+            else:
+                score += compat(col.role, t) if compat(col.role, t) is not None else -3.0
+        return score
+
     def _known_rows(self, cells: list[Cell]) -> list[Row]:
         out, start = [], 0
         for k, c in enumerate(cells):
             if c.brk == HARD or k == len(cells) - 1:
-                chunk = cells[start : k + 1]
+                chunk = self._fit_width(cells[start : k + 1])
                 if len(chunk) == len(self.header.columns):
                     row = self.positional(chunk)
                 else:

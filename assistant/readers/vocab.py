@@ -171,7 +171,7 @@ def is_list_column(cell: str) -> bool:
 
 _LEADING_NUMBER = re.compile(r"^(?:附件\s*\d*\s*[:：]?|[(（]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*)+")
 _LEADING_YEAR = re.compile(r"^(?:(?:19|20)\d{2}\s*(?:年度|年)?)")
-_LEADING_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,4}(?:县|市|区|旗)(?=[\u4e00-\u9fff]{4,})")
+_LEADING_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,4}?(?:县|市|区|旗)(?![市县区场])(?=[\u4e00-\u9fff]{4,})")
 
 
 def name_from_title(text: str) -> str | None:
@@ -184,6 +184,8 @@ def name_from_title(text: str) -> str | None:
     if cut <= 0:
         return None
     t = _LEADING_NUMBER.sub("", t[:cut])
+    if re.search(r"(?:局|委员会|委|院|中心|办公室|政府|部门)(?:19|20)\d{2}年", t):
+        return None  # 某某局2025年项目绩效目标: a department's list, not one project
     t = re.sub(r"^关于", "", t)
     t = _LEADING_YEAR.sub("", t)
     t = _LEADING_PLACE.sub("", t)
