@@ -34,6 +34,13 @@ def _blocks(data: bytes, suffix: str, name: str) -> list[Block]:
     raise InputError(f"不支持的文件格式「{suffix or '无扩展名'}」（文件「{name}」）。支持：.txt、.docx、.xlsx、.pdf。")
 
 
+def _build(blocks: list[Block], name: str) -> Document:
+    """Blocks to a Document; list-form exports (one indicator per row) become tables first."""
+    from .listform import expand_list_form
+
+    return build_document(expand_list_form(blocks), name)
+
+
 def read_bytes(data: bytes, name: str) -> Document:
     """Parse file content; `name` gives the format by its suffix and is kept as the source file."""
     suffix = Path(name).suffix.lower()
@@ -46,7 +53,7 @@ def read_bytes(data: bytes, name: str) -> Document:
         return _read_json(data, name)
     if suffix in (".txt", ".md", ".text", ".csv", ""):
         return _read_text(data, name)
-    return build_document(_blocks(data, suffix, name), name)
+    return _build(_blocks(data, suffix, name), name)
 
 
 def _read_text(data: bytes, name: str) -> Document:
@@ -56,7 +63,7 @@ def _read_text(data: bytes, name: str) -> Document:
     from .text import decode_text, normalize_page
 
     try:
-        doc = build_document(_blocks(data, ".txt", name), name)
+        doc = _build(_blocks(data, ".txt", name), name)
     except InputError:
         doc = None
     if doc is None or not any(p.indicators for p in doc.projects):
@@ -67,7 +74,7 @@ def _read_text(data: bytes, name: str) -> Document:
             prose.warnings.insert(0, "原文没有指标表格，指标是从正文的文字中读出的，请核对。")
             return prose
     if doc is None:
-        return build_document(_blocks(data, ".txt", name), name)  # raises the reader's own message
+        return _build(_blocks(data, ".txt", name), name)  # raises the reader's own message
     return doc
 
 

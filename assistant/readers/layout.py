@@ -78,6 +78,10 @@ _MONEY_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)")
 _TITLE = re.compile(r"绩效(?:目标|自评|评价).*表|绩效目标和指标|绩效目标设定")
 _CUT_VALUE = re.compile(r"^[≥≤><=≧≦]+$|^[≥≤><=≧≦]?\d+(?:\.\d+)?$")
 START_KEYS = ("name", "code", "unit")
+OTHER_KIND_NOTE = (
+    "这份文件是绩效评价指标表（评价或打分用），不是预算绩效目标表：其中的分值、评分标准不是年度指标值。"
+    "审核、起草参考和问答需要部门预算绩效目标表（含项目名称、预算数和一级/二级/三级指标及指标值）。"
+)
 TEXT_KEYS = ("name", "code", "unit", "department", "implementer", "manager", "attribute", "period", "purpose",
              "goal", "mid_goal", "duties", "goal_result", "dept_name")
 AMOUNT_KEYS = ("budget", "mid_budget", "fiscal", "other")
@@ -118,6 +122,7 @@ class _Builder:
         self.table_known = True  # every row of the table came as a real row
         self.year: int | None = None
         self.at_eof = False
+        self.target_tables: set[int] = set()  # projects whose table has a 指标值/目标值 column
         self.title_years: list[int] = []  # years titles name as the budget's (2025年…预算/绩效)
         self.title_name = ""  # a project name read from a table's title (name_from_title)
         self.held: list[tuple[str, SourceLocation, int, bool, bool]] = []  # header words waiting (see cell)
@@ -349,6 +354,8 @@ class _Builder:
         self.table, self.table_cells = None, []
         if self.project is None:
             self._new_project(cells[0].loc if cells else SourceLocation())
+        if "value" in reader.header.roles():
+            self.target_tables.add(id(self.project))  # the table states 指标值/目标值, not only scores
         rows = reader.rows(cells, rows_known=known)
         where = f"表{self.project.source.table}（{self.project.name or '未命名项目'}）"
         self.doc.warnings += [f"{where}：{n}" for n in reader.notes]
@@ -666,6 +673,10 @@ class _Builder:
             doc.budget_year = max(years) if years else None
         if self.kinds:
             doc.kind = _decide_kind(self.kinds)
+        if doc.kind == "other":
+            # a 绩效评价指标体系 or scoring sheet: say so; keep only tables that do state target values
+            doc.projects = [p for p in doc.projects if id(p) in self.target_tables]
+            doc.warnings.insert(0, OTHER_KIND_NOTE)
         for p in doc.projects:
             for i in p.indicators:
                 if not i.level1 and i.level2:
@@ -731,7 +742,7 @@ def build_document(blocks: list[Block], file: str) -> Document:
     for block in blocks:
         b.block(block)
     doc = b.finish()
-    if not doc.projects:
+    if not doc.projects and doc.kind != "other":
         raise InputError(
             f"文件「{file}」中未识别到绩效目标表（需包含“项目名称”“预算数”“一级指标…指标值”等栏目）。"
             "请确认这是部门预算绩效文本，或改用 .docx/.xlsx/.pdf/.txt 原件。"

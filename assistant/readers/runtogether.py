@@ -51,8 +51,8 @@ def looks_run_together(line: str) -> bool:
     """A line holding table words with no separator between them: a long one with several, or one that
     starts with a label and goes on (转移支付(项目)名称车辆购置税…, 二级指标三级指标指标值…)."""
     t = normalize_text(line)
-    if "|" in t or "\t" in line:
-        return False
+    if "|" in t or "\t" in line or re.search(r"\S\s{2,}\S|\u3000", line.strip()):
+        return False  # the line has separators (pipes, tabs, runs of spaces)
     found = _terms().findall(t)
     if len(t) >= 60 and len(found) >= 4:
         return True

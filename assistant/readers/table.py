@@ -118,7 +118,7 @@ def compat(role: str, text: str) -> float | None:
         return 3.0 if t in OPERATORS else None
     if role in ("weight", "score"):
         return 2.0 if _NUMBER.match(t.rstrip("分")) or t in ("—", "——", "-", "/") else None
-    if role in ("reason", "remark"):
+    if role in ("reason", "remark", "scoring"):
         return 1.0 if t in ("无", "—", "——", "/") else (0.3 if _CJK.search(t) and looks_like_value(t) < 2 else -0.5)
     return None
 
