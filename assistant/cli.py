@@ -54,12 +54,18 @@ def parse(
     file: Path = typer.Argument(..., help="绩效文本文件：.txt/.docx/.xlsx/.pdf"),
     format: DocFormat = typer.Option(DocFormat.json, "--format", "-f", help="输出格式"),
     out: Path | None = typer.Option(None, "-o", "--out", help="输出文件；缺省输出到屏幕（docx/xlsx 必须指定）"),
+    explain: bool = typer.Option(False, "--explain", help="逐行说明每个单元格被读成了什么（栏目、表头、第几行），哪些没用上及原因"),
 ) -> None:
     """解析绩效文本，输出结构化文档（JSON 即 Document 模型）。"""
     from .readers import read_document
     from .writers import render_document
 
     try:
+        if explain:
+            trace: list = []
+            doc = read_document(file, trace)
+            emit(render_explanation(trace), out)
+            return
         doc = read_document(file)
         if format in (DocFormat.docx, DocFormat.xlsx) and out is None:
             raise AssistantError(f"输出 {format.value} 需要用 -o 指定输出文件。")
@@ -68,6 +74,16 @@ def parse(
         fail(e)
     for w in doc.warnings:
         typer.echo(f"提示：{w}", err=True)
+
+
+def render_explanation(trace: list) -> str:
+    """One line per cell: where it was (原文第N行), the text, and how it was read."""
+    lines = []
+    for line, text, what in trace:
+        where = f"第{line}行" if line else "    "
+        shown = " ".join(str(text).split())
+        lines.append(f"{where:>8}  {shown[:40]:<40}  → {what}")
+    return "\n".join(lines) + "\n"
 
 
 # --- further commands are registered below, one function each ---

@@ -34,15 +34,16 @@ def _blocks(data: bytes, suffix: str, name: str) -> list[Block]:
     raise InputError(f"不支持的文件格式「{suffix or '无扩展名'}」（文件「{name}」）。支持：.txt、.docx、.xlsx、.pdf。")
 
 
-def _build(blocks: list[Block], name: str) -> Document:
+def _build(blocks: list[Block], name: str, trace: list | None = None) -> Document:
     """Blocks to a Document; list-form exports (one indicator per row) become tables first."""
     from .listform import expand_list_form
 
-    return build_document(expand_list_form(blocks), name)
+    return build_document(expand_list_form(blocks), name, trace)
 
 
-def read_bytes(data: bytes, name: str) -> Document:
-    """Parse file content; `name` gives the format by its suffix and is kept as the source file."""
+def read_bytes(data: bytes, name: str, trace: list | None = None) -> Document:
+    """Parse file content; `name` gives the format by its suffix and is kept as the source file.
+    `trace`, when given, receives (line, cell, how it was read) for every cell (parse --explain)."""
     suffix = Path(name).suffix.lower()
     limit = get_settings().max_file_mb
     if len(data) > limit * 1024 * 1024:
@@ -52,27 +53,33 @@ def read_bytes(data: bytes, name: str) -> Document:
     if suffix == ".json":
         return _read_json(data, name)
     if suffix in (".txt", ".md", ".text", ".csv", ""):
-        return _read_text(data, name)
-    return _build(_blocks(data, suffix, name), name)
+        return _read_text(data, name, trace)
+    return _build(_blocks(data, suffix, name), name, trace)
 
 
-def _read_text(data: bytes, name: str) -> Document:
+def _read_text(data: bytes, name: str, trace: list | None = None) -> Document:
     """Text in any paste shape; a notice that states its indicators in running text is read as prose
     when no table rows are found."""
     from .prose import prose_blocks
     from .text import decode_text, normalize_page
 
+    first: list = []
     try:
-        doc = _build(_blocks(data, ".txt", name), name)
+        doc = _build(_blocks(data, ".txt", name), name, first)
     except InputError:
         doc = None
     if doc is None or not any(p.indicators for p in doc.projects):
         text, _ = normalize_page(decode_text(data, name))
         blocks = prose_blocks(text)
-        prose = build_document(blocks, name) if blocks else None
+        second: list = []
+        prose = build_document(blocks, name, second) if blocks else None
         if prose is not None and any(p.indicators for p in prose.projects):
             prose.warnings.insert(0, "原文没有指标表格，指标是从正文的文字中读出的，请核对。")
+            if trace is not None:
+                trace += second
             return prose
+    if trace is not None:
+        trace += first
     if doc is None:
         return _build(_blocks(data, ".txt", name), name)  # raises the reader's own message
     return doc
@@ -95,7 +102,7 @@ def _read_json(data: bytes, name: str) -> Document:
         ) from None
 
 
-def read_document(path: str | Path) -> Document:
+def read_document(path: str | Path, trace: list | None = None) -> Document:
     """Read a file from disk into a Document, or raise InputError with a Chinese message."""
     p = Path(path)
     if not p.exists():
@@ -106,4 +113,4 @@ def read_document(path: str | Path) -> Document:
         data = p.read_bytes()
     except OSError as e:
         raise InputError(f"无法读取文件「{p}」：{e.strerror}") from None
-    return read_bytes(data, p.name)
+    return read_bytes(data, p.name, trace)

@@ -32,11 +32,13 @@ from .table import (
 )
 from .vocab import (
     FieldMatch,
+    column_name,
     compact,
+    field_name,
     field_of,
     is_header_lead,
-    is_page_noise,
     is_list_column,
+    is_page_noise,
     is_table_end,
     kind_of,
     level2_of,
@@ -99,8 +101,9 @@ def is_label(cell: str, *labels: str) -> bool:
 
 
 class _Builder:
-    def __init__(self, file: str):
+    def __init__(self, file: str, trace: list[tuple[int | None, str, str]] | None = None):
         self.file = file
+        self.trace = trace  # (line, cell, how it was read) for `assistant parse --explain`
         self.doc = Document(source_file=file)
         self.part1: list[Block] = []
         self.project: Project | None = None
@@ -172,6 +175,10 @@ class _Builder:
         if not p.indicators:
             self.doc.warnings.append(f"{where}：未找到绩效指标行。")
 
+    def _say(self, loc: SourceLocation | None, text: str, what: str) -> None:
+        if self.trace is not None:
+            self.trace.append((loc.line if loc else None, text, what))
+
     # -- blocks -----------------------------------------------------------------------------------------
     def block(self, b: Block) -> None:
         if b.warning:
@@ -218,7 +225,9 @@ class _Builder:
             self._flush_table()
         self._note_title(text)
         if self.seen_project:
-            return  # headings between tables ("2.综合业务经费绩效目标表") add nothing the table lacks
+            self._say(b.loc, text, "表格之间的标题或文字，未使用")
+            return
+        self._say(b.loc, text, "网页上的杂项（索引号、浏览量等），跳过" if is_page_noise(text) else "封面或第一部分文字")  # headings between tables ("2.综合业务经费绩效目标表") add nothing the table lacks
         self.part1.append(Block(cells=[text], is_row=False, loc=b.loc))
 
     def _note_title(self, text: str) -> None:
@@ -321,6 +330,8 @@ class _Builder:
             return
         if self.project is None:
             self._new_project(cells[0].loc)
+        for c, col in zip([c for c in cells if c.text.strip()], header.columns):
+            self._say(c.loc, c.text, f"指标表头：{column_name(col.role)}")
         self.table = TableReader(header)
         self.table_cells, self.table_known = [], True
         if header.has_actual and self.doc.kind == "target_table":
@@ -366,6 +377,7 @@ class _Builder:
         cut = self.at_eof and self.cut_end and _cut_inside(rows[-1]) and _short(rows[-1], rows[:-1]) if rows else False
         if rows and (not _complete(rows[-1], header) or cut):
             cut = rows.pop()
+            self._say(cut.loc, cut.cells.get("level3", "") or cut.level2, "表格在这里中断，这一行不完整，未读入")
             self.doc.warnings.append(
                 f"表{p.source.table}（{p.name or '未命名项目'}）：表格在第{len(p.indicators) + len(rows)}行后中断，"
                 f"最后一行（{cut.cells.get('level3') or cut.level2 or '未命名'}）不完整，未读入。"
@@ -373,6 +385,9 @@ class _Builder:
             p.truncated = True
         for r in rows:
             p.indicators.append(self._indicator(r, p))
+            i = p.indicators[-1]
+            cells = "；".join(f"{column_name(k)}「{v}」" for k, v in r.cells.items())
+            self._say(r.loc, i.level3 or i.value_raw, f"表{p.source.table}第{len(p.indicators)}行：{i.level1}/{i.level2}；{cells}")
 
     def _indicator(self, r: Row, p: Project) -> Indicator:
         c = r.cells
@@ -417,12 +432,14 @@ class _Builder:
             if self.project is None or self.project.name or self.project.indicators or self.project.unit_code:
                 self._new_project(loc)
             self.project.unit_code, self.project.unit_name = unit_m.group(1), unit_m.group(2).strip()
+            self._say(loc, text, "预算单位（编码和名称）")
             return
         note = _MONEY_UNIT.search(normalize_text(text))
         if note and len(compact(text)) <= 12:
             self.unit = note.group(1)
             if self.project is None:
                 self.page_unit = note.group(1)
+            self._say(loc, text, f"金额单位：{note.group(1)}")
             return
         streak, self.cols_streak = self.cols_streak, False
         f = field_of(text)
@@ -430,18 +447,21 @@ class _Builder:
             self._label(f, loc, label_row)
             return
         if _MONTH.match(compact(text)) and self.plan is not None:
+            self._say(loc, text, "资金支出计划的月份")
             return
         if amounts.amount_column(text) and (self.amount_key is None or not self.amount_vals):
             if not streak:  # a new row of 资金 column headers (全年预算数 | 全年执行数 | 分值 | 执行率 | 得分)
                 self.amount_cols = []
             self.amount_cols.append(amounts.amount_column(text))
             self.cols_streak = True
+            self._say(loc, text, "资金栏的列名")
             return
         self._value(text, loc)
 
     def _label(self, f: FieldMatch, loc: SourceLocation, label_row: bool) -> None:
         self._flush_amounts()
         self.open_text = None
+        self._say(loc, f.label + ("：" + f.value if f.value else ""), f"栏目：{field_name(f.key)}" + ("（同格写有内容）" if f.value else ""))
         p = self.project
         if p is None and f.key not in START_KEYS + ("dept_name",) and not self.kinds:
             # before any table a 绩效目标：… line is 第一部分 text
@@ -482,6 +502,7 @@ class _Builder:
         if self.plan is not None:
             pct = parse_percent(text)
             if pct is not None and len(self.plan) < 4:
+                self._say(loc, text, "资金支出计划的百分比")
                 self.plan.append(text)
                 if len(self.plan) == 4:
                     self._set_plan()
@@ -489,11 +510,13 @@ class _Builder:
             self._set_plan()
         if self.amount_key is not None:
             if amounts.is_amount(text) or re.fullmatch(r"[\d.%]+", normalize_text(text)):
+                self._say(loc, text, f"金额：{field_name(self.amount_key)}")
                 self.amount_vals.append(text)
                 return
             self._flush_amounts()
         if self.pending and not _is_title(text):
             key = self.pending.pop(0)
+            self._say(loc, text, f"{field_name(key)}的内容")
             self._assign(key, text)
             return
         p = self.project
@@ -501,16 +524,22 @@ class _Builder:
             self._note_title(text)
             if not is_page_noise(text):
                 self.part1.append(Block(cells=[text], is_row=False, loc=loc))
+                self._say(loc, text, "封面或第一部分文字")
+            else:
+                self._say(loc, text, "网页上的杂项（索引号、浏览量等），跳过")
             return
         if self.purpose_deferred and not amounts.is_amount(text):
+            self._say(loc, text, "资金用途的内容")
             p.purpose = text
             self.purpose_deferred = False
             self._open("purpose")
             return
         if self.open_text and not amounts.is_amount(text) and not UNIT_CELL.match(text) and not kind_of(text):
+            self._say(loc, text, f"{field_name(self.open_text)}（接上一行）")
             self._assign(self.open_text, text, more=True)
             return
         self._note_title(text)
+        self._say(loc, text, "标题或表格外的文字，未使用" if kind_of(text) or is_page_noise(text) else "未能归入任何栏目，未使用")
 
     def _open(self, key: str) -> None:
         """After a long-text field's value in a line-per-cell paste, the next free lines continue it."""
@@ -736,9 +765,10 @@ def _complete(row: Row, header: Header) -> bool:
 from ..models import GoalArea  # noqa: E402  (kept beside the 第一部分 reader)
 
 
-def build_document(blocks: list[Block], file: str) -> Document:
-    """Assemble a Document from blocks; raise InputError when no 绩效目标表 is found."""
-    b = _Builder(file)
+def build_document(blocks: list[Block], file: str, trace: list | None = None) -> Document:
+    """Assemble a Document from blocks; raise InputError when no 绩效目标表 is found. `trace`, when given,
+    receives (line, cell, how it was read) for every cell."""
+    b = _Builder(file, trace)
     for block in blocks:
         b.block(block)
     doc = b.finish()

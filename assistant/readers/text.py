@@ -16,7 +16,7 @@ from .layout import Block
 from .normalize import normalize_page
 from .runtogether import looks_run_together, split_line
 from .sections import looks_sectioned, section_blocks
-from .table import HARD, LINE, NONE, WEAK, is_category, is_header_cell
+from .table import HARD, LINE, WEAK, is_category, is_header_cell
 
 _META = re.compile(r"^(source|title)\s*:\s*", re.I)  # the store's header lines of a saved web page
 _MD_SEPARATOR = re.compile(r"^[|\s:\-—]+$")

@@ -116,7 +116,7 @@ def _split_name_description(cells: list) -> list:
     for c in cells:
         t = normalize_text(c.text)
         m = next((m for rx in rxs if (m := rx.match(t))), None)
-        if m and not parse_value(m.group(2)).kind in ("quantity", "percentage", "money", "date"):
+        if m and parse_value(m.group(2)).kind not in ("quantity", "percentage", "money", "date"):
             out += [replace(c, text=m.group(1), brk=0), replace(c, text=m.group(2))]
         else:
             out.append(c)

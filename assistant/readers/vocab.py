@@ -122,6 +122,22 @@ def column_of(cell: str) -> str | None:
     return None
 
 
+_ROLE_NAMES = {"subunit": "分单位指标值", "grade": "评价档次", "nature": "指标性质", "mid_level3": "中期三级指标",
+               "mid_value": "中期指标值", "": "未识别的列"}
+
+
+def field_name(key: str | None) -> str:
+    """A field's display name: the first label labels.yaml lists for it (budget -> 预算数)."""
+    labels = vocabulary().fields.get(key or "", [])
+    return labels[0] if labels else (key or "")
+
+
+def column_name(role: str) -> str:
+    """A column role's display name (level3 -> 三级指标)."""
+    words = vocabulary().columns.get(role) or vocabulary().amount_columns.get(role)
+    return words[0] if words else _ROLE_NAMES.get(role, role)
+
+
 def is_header_lead(cell: str) -> bool:
     return compact(cell) in {compact(w) for w in vocabulary().header_lead}
 
