@@ -55,6 +55,7 @@ def parse(
     format: DocFormat = typer.Option(DocFormat.json, "--format", "-f", help="输出格式"),
     out: Path | None = typer.Option(None, "-o", "--out", help="输出文件；缺省输出到屏幕（docx/xlsx 必须指定）"),
     explain: bool = typer.Option(False, "--explain", help="逐行说明每个单元格被读成了什么（栏目、表头、第几行），哪些没用上及原因"),
+    llm: bool = typer.Option(False, "--llm/--no-llm", help="离线读取找不到的栏目，请大模型在原文中指出（需配置大模型服务）"),
 ) -> None:
     """解析绩效文本，输出结构化文档（JSON 即 Document 模型）。"""
     from .readers import read_document
@@ -67,6 +68,8 @@ def parse(
             emit(render_explanation(trace), out)
             return
         doc = read_document(file)
+        if llm:
+            doc = _assist(doc, file)
         if format in (DocFormat.docx, DocFormat.xlsx) and out is None:
             raise AssistantError(f"输出 {format.value} 需要用 -o 指定输出文件。")
         emit(render_document(doc, format.value), out)
@@ -74,6 +77,18 @@ def parse(
         fail(e)
     for w in doc.warnings:
         typer.echo(f"提示：{w}", err=True)
+
+
+def _assist(doc, file: Path):
+    from .llm import build_chat_model, not_configured
+    from .readers import source_text
+    from .readers.assist import assist_reading
+
+    chat = build_chat_model()
+    if chat is None:
+        typer.echo(f"提示：{not_configured('已按离线读取')}", err=True)
+        return doc
+    return assist_reading(doc, source_text(file.read_bytes(), file.name), chat)
 
 
 def render_explanation(trace: list) -> str:

@@ -102,6 +102,16 @@ def _read_json(data: bytes, name: str) -> Document:
         ) from None
 
 
+def source_text(data: bytes, name: str) -> str:
+    """The file as plain text (cells of a row joined by ' | '), for the model when it helps the reader."""
+    suffix = Path(name).suffix.lower()
+    if suffix in (".txt", ".md", ".text", ".csv", ""):
+        from .text import decode_text, normalize_page
+
+        return normalize_page(decode_text(data, name))[0]
+    return "\n".join(" | ".join(c for c in b.cells if c.strip()) for b in _blocks(data, suffix, name) if b.cells)
+
+
 def read_document(path: str | Path, trace: list | None = None) -> Document:
     """Read a file from disk into a Document, or raise InputError with a Chinese message."""
     p = Path(path)
