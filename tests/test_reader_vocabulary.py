@@ -12,6 +12,7 @@ import yaml
 
 import assistant.readers.prose as prose
 import assistant.readers.runtogether as runtogether
+import assistant.readers.table as table
 import assistant.readers.vocab as vocab
 from assistant.readers import read_bytes
 
@@ -29,7 +30,7 @@ ROWS = [
 
 
 def _clear_caches() -> None:
-    for module in (vocab, runtogether, prose):
+    for module in (vocab, runtogether, prose, table):
         for value in vars(module).values():
             if hasattr(value, "cache_clear"):
                 value.cache_clear()

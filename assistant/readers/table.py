@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..models import SourceLocation
 from ..values import normalize_text, parse_value
@@ -42,6 +43,7 @@ _NAME_END = re.compile(r"(率|数|量|度|面积|长度|人次|数量|成本|标
 ROW_COST = 2.0  # each row the cutter makes costs this much: fewer, fuller rows unless the cells say otherwise
 
 
+@lru_cache(maxsize=65536)
 def looks_like_value(text: str) -> float:
     """How much a cell looks like a 指标值 (≥95%, 2024年6月完成, 按计划完成), from -2 to 3."""
     t = normalize_text(text)
@@ -67,6 +69,7 @@ def looks_like_value(text: str) -> float:
     return 1 if len(t) <= 10 else (0 if len(t) <= 16 else -1)
 
 
+@lru_cache(maxsize=65536)
 def looks_like_name(text: str) -> float:
     """How much a cell looks like a 三级指标 name, from -3 to 2.5."""
     t = normalize_text(text)
@@ -91,6 +94,7 @@ def _text(t: str) -> float:
     return 1.0 if _CJK.search(t) else -0.5
 
 
+@lru_cache(maxsize=65536)
 def compat(role: str, text: str) -> float | None:
     """How well a cell fits a column (None: it cannot be that column)."""
     t = normalize_text(text)
@@ -141,6 +145,7 @@ def _unit_score(t: str) -> float | None:
 SKIP = {"level3": 4.0, "value": 4.0, "mid_level3": 1.5, "mid_value": 1.5, "actual": 1.2, "operator": 0.6, "unit": 0.6}
 
 
+@lru_cache(maxsize=65536)
 def is_category(text: str) -> bool:
     return bool(level1_of(text) or level2_of(text))
 
@@ -182,6 +187,7 @@ class Header:
         return [c.role for c in self.columns]
 
 
+@lru_cache(maxsize=65536)
 def header_role(cell: str) -> str | None:
     """The role of a header cell; grade names (优/良/中/差) are 'grade'."""
     if compact(cell) in vocabulary().grade_names:

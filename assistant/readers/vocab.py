@@ -51,6 +51,7 @@ def vocabulary() -> Vocabulary:
     return Vocabulary.model_validate(read_yaml(LABELS_FILE, "栏目词表"))
 
 
+@lru_cache(maxsize=65536)
 def compact(text: str) -> str:
     """A cell as a label: no whitespace, widths folded, no markers, unit or score notes, trailing colon."""
     t = normalize_text(text or "")
@@ -83,6 +84,7 @@ class FieldMatch:
     unit: str | None = None  # 元/万元 when the label says so
 
 
+@lru_cache(maxsize=65536)
 def field_of(cell: str) -> FieldMatch | None:
     """The field a label cell names ('项目名称', '年度资金总额:', '其中：财政拨款（万元）'), with a value
     written in the same cell after a colon ('预算数：6.00'); None when the cell is not a label."""
@@ -110,6 +112,7 @@ def _column_index() -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda p: -len(p[0]))
 
 
+@lru_cache(maxsize=65536)
 def column_of(cell: str) -> str | None:
     """The column role of an indicator-header cell ('三级指标' -> level3, '全年实际值' -> actual)."""
     c = compact(cell)
@@ -149,12 +152,13 @@ def _core(name: str) -> str:
     return _LEVEL_SUFFIX.sub("", c)
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=2)
 def _level_index(level: int) -> dict[str, str]:
     table = vocabulary().level1 if level == 1 else vocabulary().level2
     return {compact(core): canonical for canonical, cores in table.items() for core in cores}
 
 
+@lru_cache(maxsize=65536)
 def level1_of(cell: str) -> str:
     """The canonical 一级 name a cell spells (产出指标 / 效益指标 / 满意度指标 / 成本指标), or ''."""
     c = compact(cell)
@@ -163,6 +167,7 @@ def level1_of(cell: str) -> str:
     return _level_index(1).get(_core(cell), "")
 
 
+@lru_cache(maxsize=65536)
 def level2_of(cell: str) -> str:
     """The canonical 二级 name a cell spells (数量指标 … 服务对象满意度指标), or ''."""
     c = compact(cell)
