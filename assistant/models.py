@@ -159,6 +159,7 @@ class Project(Model):
     mid_goal: str = ""  # 中期目标 / 总体目标 of a 中期/年度 table
     indicators: list[Indicator] = Field(default_factory=list)
     truncated: bool = False  # the page stops inside this table: rows after the last one read are missing
+    layout: list[str] = Field(default_factory=list)  # fields and columns the table has (purpose, basis…); empty: unknown
     source: SourceLocation = Field(default_factory=SourceLocation)
 
 

@@ -125,6 +125,9 @@ class _Builder:
         self.table_known = True  # every row of the table came as a real row
         self.year: int | None = None
         self.at_eof = False
+        self.row_keys: set[str] = set()
+        self.year_side_right = False  # 中期资金总额 | … | 年度资金总额 | …: the year's amounts are the right-hand ones
+        self.closed_tables: set[int] = set()  # projects whose table ended at a 表尾 word (总分, 填报人…)
         self.target_tables: set[int] = set()  # projects whose table has a 指标值/目标值 column
         self.title_years: list[int] = []  # years titles name as the budget's (2025年…预算/绩效)
         self.title_name = ""  # a project name read from a table's title (name_from_title)
@@ -144,8 +147,22 @@ class _Builder:
         self.unit = self.page_unit
         self.pending, self.amount_key, self.amount_vals, self.plan = [], None, [], None
         self.purpose_deferred, self.amount_cols, self.open_text = False, [], None
+        self.year_side_right = False
         self.seen_project = True
         return self.project
+
+    def _mark_cut_off(self) -> None:
+        """The page's last table, with no 表尾 word after it, stops before any 满意度 row: it was probably cut
+        (a web page kept only its first part), so what is missing below cannot be judged."""
+        p = self.doc.projects[-1] if self.doc.projects else None
+        if p is None or not p.indicators or p.truncated or id(p) in self.closed_tables:
+            return
+        if canonical_level1(p.indicators[-1].level1) != "满意度指标":
+            p.truncated = True
+            self.doc.warnings.append(
+                f"表{p.source.table}（{p.name or '未命名项目'}）：页面在满意度指标之前结束，表格可能不完整（网页截断？），"
+                "缺少的指标类别不作判断。"
+            )
 
     def _drop_empty_project(self) -> None:
         p = self.project
@@ -189,6 +206,10 @@ class _Builder:
             return
         cells = [clean_cell(c) for c in b.cells]
         self.cut_end, self.block_brk, self.block_glued = b.open_end, b.brk, b.glued
+        if len(b.cells) > 1 and any(c.strip() for c in b.cells):
+            if self.amount_key is not None and self.amount_vals:
+                self._flush_amounts()  # the previous row's last amount
+            self.row_keys = set()  # amount labels seen in this row (中期 | 年度 side by side)
         if not any(cells):
             if self.table is not None and self.table_cells:
                 self.table_cells[-1].brk = max(self.table_cells[-1].brk, WEAK)
@@ -342,6 +363,8 @@ class _Builder:
         """A cell after which the indicator rows are over: a 表尾 word (总分, 填报人…), a title, or, at
         the start of a row, a label that opens a new table (项目名称, 预算数…) or a new header."""
         if is_table_end(text) or (kind_of(text) and _TITLE.search(normalize_text(text))):
+            if self.project is not None:
+                self.closed_tables.add(id(self.project))
             return True
         if not row_start:
             return False
@@ -367,6 +390,7 @@ class _Builder:
             self._new_project(cells[0].loc if cells else SourceLocation())
         if "value" in reader.header.roles():
             self.target_tables.add(id(self.project))  # the table states 指标值/目标值, not only scores
+        self.project.layout += [r for r in reader.header.roles() if r and r not in self.project.layout]
         rows = reader.rows(cells, rows_known=known)
         where = f"表{self.project.source.table}（{self.project.name or '未命名项目'}）"
         self.doc.warnings += [f"{where}：{n}" for n in reader.notes]
@@ -374,6 +398,7 @@ class _Builder:
 
     def _add_rows(self, rows: list[Row], header: Header) -> None:
         p = self.project
+
         cut = self.at_eof and self.cut_end and _cut_inside(rows[-1]) and _short(rows[-1], rows[:-1]) if rows else False
         if rows and (not _complete(rows[-1], header) or cut):
             cut = rows.pop()
@@ -474,6 +499,8 @@ class _Builder:
             p = self._new_project(loc)
         if f.unit:
             self.unit = f.unit
+        if f.key not in p.layout:
+            p.layout.append(f.key)
         if f.key == "funds":
             return  # the 资金 block's title: only its unit note (万元/元) matters
         if f.key == "plan":
@@ -601,9 +628,22 @@ class _Builder:
                 if split:
                     vals = split
         value = amounts.pick(vals, self.amount_cols, self.unit)
+        if key in ("fiscal", "other") and value is not None and p.budget is not None and value > p.budget * 1.01:
+            # '2020' under 全年预算数 | 全年执行数: two amounts run together, not 2020万元 of a 20万元 project
+            for k in range(2, len(self.amount_cols) + 1):
+                split = amounts.split_run_together("".join(vals), self.amount_cols[:k])
+                got = amounts.pick(split, self.amount_cols[:k], self.unit) if split else None
+                if got is not None and got <= p.budget * 1.01:
+                    value = got
+                    break
         attr = {"budget": "budget", "mid_budget": "mid_budget", "fiscal": "fiscal_funds", "other": "other_funds"}[key]
-        if getattr(p, attr) is None and value is not None:
+        if self.year_side_right and key in self.row_keys:
+            setattr(p, attr, value)  # 中期 | 年度 side by side: the second amount of a row is the year's
+        elif getattr(p, attr) is None and value is not None:
             setattr(p, attr, value)
+        self.row_keys.add(key)
+        if key == "budget" and "mid_budget" in self.row_keys:
+            self.year_side_right = True
 
     def _resolve_amounts(self) -> None:
         self._flush_amounts()
@@ -684,6 +724,7 @@ class _Builder:
         self.at_eof = True  # a table still open here ran to the end of the page: its last row may be cut
         self._release_held()
         self._close_project()
+        self._mark_cut_off()
         self._part1()
         doc = self.doc
         units: dict[str, BudgetUnit] = {}

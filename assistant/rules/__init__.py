@@ -75,9 +75,13 @@ def run_rules(
     )
     findings: list[Finding] = []
     seen: set[tuple] = set()
+    truncated = {n for n, p in enumerate(doc.projects) if p.truncated}
     for rule in active:
         if single_project and rule.scope == "document":
             continue
+        if doc.kind not in rule.kinds:
+            continue
+        ctx.skipped = truncated if rule.complete_only else set()
         for f in CHECKS[rule.kind].fn(doc, rule, ctx):
             key = (f.rule_id, f.project, f.location.table, f.location.row, f.location.line, f.evidence)
             if key not in seen:

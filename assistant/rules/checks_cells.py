@@ -139,6 +139,8 @@ def missing_value(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
 @check("missing_basis")
 def missing_basis(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     for p, i in ctx.rows():
+        if p.layout and "basis" not in p.layout:
+            continue  # the table has no 指标值确定依据 column: nothing was left empty
         if not i.basis.strip() and i.level3.strip() and i.value.kind != "placeholder":
             yield rule.finding(line_with(i.level3), project=p, indicator=i)
 
@@ -168,6 +170,8 @@ def missing_field(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     field = rule.params.get("field", "goal")
     labels = {"goal": "绩效目标", "purpose": "资金用途", "budget": "预算数"}
     for p in ctx.projects():
+        if field in ("purpose", "budget") and p.layout and field not in p.layout:
+            continue  # the template has no 资金用途 (or 预算数) field: nothing was left empty
         value = getattr(p, field)
         if value is None or (isinstance(value, str) and not _NUMBERING.sub("", value).strip()):
             yield rule.finding(line_with(p.name) or p.code, project=p, field=labels[field])

@@ -116,6 +116,8 @@ def _plan_evidence(p) -> str:
 @check("plan_missing", fields=("given",))
 def plan_missing(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     for p in ctx.projects():
+        if p.layout and "plan" not in p.layout:
+            continue  # the template has no 资金支出计划
         values = p.spending_plan.as_list()
         if any(v is None for v in values):
             given = sum(v is not None for v in values)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import InputError
-from ..models import Category, Document, Finding, Indicator, Project, Severity, SourceLocation
+from ..models import Category, Document, DocumentKind, Finding, Indicator, Project, Severity, SourceLocation
 from ..values import normalize_text
 from ..yamlfile import read_yaml
 
@@ -43,6 +43,9 @@ class Rule(BaseModel):
     message: str
     suggestion: str
     scope: Literal["project", "document"] = "project"  # document rules are skipped for a lone project
+    # the document kinds the rule makes sense for (a self-evaluation has no 资金支出计划 to check)
+    kinds: list[DocumentKind] = Field(default_factory=lambda: ["target_table", "approval", "dept_overall", "self_eval"])
+    complete_only: bool = False  # skipped on a table the reader found cut off (a missing category may be below)
     description: str = ""
     params: dict[str, Any] = Field(default_factory=dict)
 
@@ -261,6 +264,7 @@ class Context:
     source_text: str | None = None  # the raw file text, when the caller has it (residue outside fields)
     single_project: bool = False
     redacted: set[int] = field(default_factory=set)  # indexes of wholly redacted projects
+    skipped: set[int] = field(default_factory=set)  # projects the running rule leaves alone (cut-off tables)
 
     @property
     def year(self) -> int | None:
@@ -269,7 +273,7 @@ class Context:
     def projects(self) -> Iterator[Project]:
         """Projects a check should look at: a wholly redacted one gets a single placeholder finding."""
         for n, p in enumerate(self.doc.projects):
-            if n not in self.redacted:
+            if n not in self.redacted and n not in self.skipped:
                 yield p
 
     def rows(self) -> Iterator[tuple[Project, Indicator]]:
