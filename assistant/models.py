@@ -157,6 +157,7 @@ class Project(Model):
     spending_plan: SpendingPlan = Field(default_factory=SpendingPlan)
     goal: str = ""  # 绩效目标 (the year's; a one-year table's 总体目标)
     mid_goal: str = ""  # 中期目标 / 总体目标 of a 中期/年度 table
+    period: str = ""  # 项目期 / 建设周期 / 实施期限 as written
     indicators: list[Indicator] = Field(default_factory=list)
     truncated: bool = False  # the page stops inside this table: rows after the last one read are missing
     layout: list[str] = Field(default_factory=list)  # fields and columns the table has (purpose, basis…); empty: unknown

@@ -92,9 +92,15 @@ def money_to_wan(number: float, unit: str) -> float | None:
 
 
 def unit_from_name(name: str) -> str | None:
-    """The unit written inside a 三级 name: '实施营造林总面积(亩)' -> '亩', '满意度（%）' -> '%'."""
+    """The unit written inside a 三级 name: '实施营造林总面积(亩)' -> '亩', '满意度（%）' -> '%'. Only a unit:
+    '(含续建)' is a note and '(≥**%)' a template's leftover, neither says the value's unit."""
     m = _UNIT_IN_NAME.search(normalize_text(name))
-    return m.group(1) if m else None
+    if not m:
+        return None
+    unit = m.group(1)
+    if re.search(r"[*＊≥≤<>=]|\d", unit) or len(unit) > 4 or unit.startswith(("含", "不含", "其中", "按", "以")):
+        return None
+    return unit
 
 
 def _split_operator(t: str) -> tuple[str | None, str]:

@@ -604,6 +604,8 @@ class _Builder:
             p.goal = (p.goal + "\n" + t).strip() if p.goal else t
         elif key == "mid_goal":
             p.mid_goal = (p.mid_goal + "\n" + t).strip() if more and p.mid_goal else (p.mid_goal or t)
+        elif key == "period":
+            p.period = p.period or t
         elif key == "duties":
             pass
 

@@ -10,7 +10,7 @@ check function in one of the checks_*.py modules.
 from __future__ import annotations
 
 from ..models import Document, Finding
-from . import checks_cells, checks_dept, checks_goals, checks_structure, checks_values  # noqa: F401 (registers kinds)
+from . import checks_cells, checks_dept, checks_goals, checks_kinds, checks_structure, checks_values  # noqa: F401 (registers kinds)
 from .checks_cells import redacted_projects
 from .engine import (
     CHECKS,

@@ -177,8 +177,29 @@ def missing_field(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
             yield rule.finding(line_with(p.name) or p.code, project=p, field=labels[field])
 
 
+def copies_name(text: str, name: str) -> bool:
+    """A 描述 that only repeats the 三级 name, with or without 反映…/指… and a full stop."""
+    if same_text(text, name):
+        return True
+    t = re.sub(r"^(?:反映|是指|指)", "", normalize_text(text)).rstrip("。.；;")
+    n = normalize_text(name)
+    return bool(n) and t == n
+
+
 def _is_copy(i) -> bool:
     return same_text(i.value_raw, i.level3) or same_text(i.value_raw, i.description)
+
+
+def _unmeasurable(i, lex: Lexicon) -> tuple[str, str] | None:
+    """A qualitative value that no one could score: not a yes/no or pass/fail outcome, not a named
+    standard, not a graded scale ("正面支撑", "有力保障", "持续影响", "减少"). (phrase, text) like find_phrase."""
+    t = normalize_text(i.value_raw)
+    if not t or len(t) > 40:
+        return None
+    if any(t == normalize_text(w) for w in lex.binary_values) or find_phrase(i.value_raw, lex.standard_markers):
+        return None
+    text = line_with(i.value_raw)
+    return text, text
 
 
 @check("vague_phrase", fields=("phrase", "value"))
@@ -191,7 +212,7 @@ def vague_phrase(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
             continue
         if canonical_level2(i.level2) == TIMELINESS:
             continue
-        hit = find_phrase(i.value_raw, ctx.lexicon.vague_phrases)
+        hit = find_phrase(i.value_raw, ctx.lexicon.vague_phrases) or _unmeasurable(i, ctx.lexicon)
         if hit:
             yield rule.finding(
                 line_with(i.value_raw), project=p, indicator=i, value=line_with(i.value_raw), phrase=hit[1]
@@ -219,9 +240,9 @@ def copy_description(doc: Document, rule: Rule, ctx: Context) -> Iterator[Findin
     """Per project: rows whose 绩效指标描述 repeats the 三级指标 word for word (aggregated)."""
     for p in ctx.projects():
         rows = [i for i in p.indicators if i.value.kind != "placeholder"]
-        copied = [i for i in rows if same_text(i.description, i.level3)]
+        copied = [i for i in rows if copies_name(i.description, i.level3)]
         if copied:
-            names = "、".join(f"“{i.level3}”" for i in copied[:3]) + ("等" if len(copied) > 3 else "")
+            names = "、".join(f"“{i.level3}”" for i in copied)
             yield rule.finding(
                 line_with(copied[0].description),
                 project=p,

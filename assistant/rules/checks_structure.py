@@ -19,7 +19,7 @@ from ..categories import (
     level1_of_level2,
 )
 from ..models import Document, Finding
-from .engine import Context, NeedParams, Rule, check, line_with
+from .engine import Context, NeedParams, Rule, check, is_quality_rate, line_with
 
 _CHECKPOINTS = ((3, "mar", "3月底"), (6, "jun", "6月底"), (10, "oct", "10月底"), (12, "dec", "12月底"))
 
@@ -41,6 +41,9 @@ def required_category(doc: Document, rule: Rule, ctx: Context) -> Iterator[Findi
         level2 = {canonical_level2(i.level2) for i in rows}
         missing: list[str] = []
         if need == "output_parts":
+            # a rate misfiled under 数量 (成活率 ≥85%) is the 质量 row: WRONG-KIND reports where it belongs
+            if any(is_quality_rate(i.level3, ctx.lexicon) for i in rows if canonical_level2(i.level2) == QUANTITY):
+                level2.add(QUALITY)
             missing = [n for n in (QUANTITY, QUALITY, TIMELINESS) if n not in level2]
         elif need == "benefit" and BENEFIT not in level1:
             missing = [BENEFIT]

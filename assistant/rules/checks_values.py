@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ..categories import QUANTITY, canonical_level2, is_cost
 from ..models import Document, Finding, Indicator, Project
 from ..values import format_number, years_in
-from .engine import Context, PercentTestParams, Rule, ToleranceParams, check, line_with
+from .engine import find_phrase, Context, PercentTestParams, Rule, ToleranceParams, check, line_with
 
 _PAST = re.compile(r"已(?:经)?(完成|支付|拨付|兑现|建成|实施|落实|到位|发放|验收|竣工)")
 
@@ -81,6 +81,9 @@ def unit_missing(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
             yield rule.finding(raw, project=p, indicator=i, value=raw, example=example)
         elif v.kind == "money" and re.search(r"\d\s*万\s*$", i.value_raw.strip()):
             yield rule.finding(raw, project=p, indicator=i, value=raw, example=f"{raw}元")
+        elif (v.unit or "").startswith("/") and is_cost(i.level1, i.level2):
+            fixed = re.sub(r"(\d)\s*/", r"\1元/", raw, count=1)  # ≤28.40/株: a price with no money unit
+            yield rule.finding(raw, project=p, indicator=i, value=raw, example=fixed)
 
 
 @check("unit_price_per", fields=("fixed", "per", "quantity", "total", "value"), params=ToleranceParams)
@@ -141,6 +144,8 @@ def cost_below_budget(doc: Document, rule: Rule, ctx: Context) -> Iterator[Findi
         amounts = [m.value.normalized for m in money]
         if any(close(a, p.budget, **tol) for a in amounts) or close(sum(amounts), p.budget, **tol):
             continue
+        if max(amounts) < 0.1 * p.budget and not any(find_phrase(m.level3, ctx.lexicon.cost_total_words) for m in money):
+            continue  # 参审案件补助 100元: a standard per case, not the project's cost
         if any(close(t, p.budget, **tol) for _, _, t in unit_price_totals(p)):
             continue
         if any(_explained_by_quantity(m, p, [p.budget], tol) for m in money):

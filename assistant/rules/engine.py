@@ -91,6 +91,8 @@ class Lexicon(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     vague_phrases: list[str] = Field(default_factory=list)
+    binary_values: list[str] = Field(default_factory=list)
+    standard_markers: list[str] = Field(default_factory=list)
     placeholder_cells: list[str] = Field(default_factory=list)
     placeholder_patterns: list[str] = Field(default_factory=list)
     residue_patterns: list[str] = Field(default_factory=list)
@@ -98,6 +100,11 @@ class Lexicon(BaseModel):
     level2_keywords: dict[str, list[str]] = Field(default_factory=dict)
     level2_lenient: list[str] = Field(default_factory=list)
     rate_keywords: list[str] = Field(default_factory=list)
+    not_rate_words: list[str] = Field(default_factory=list)
+    quality_rate_words: list[str] = Field(default_factory=list)
+    count_units: list[str] = Field(default_factory=list)
+    time_name_words: list[str] = Field(default_factory=list)
+    cost_total_words: list[str] = Field(default_factory=list)
     growth_keywords: list[str] = Field(default_factory=list)
     reverse_keywords: list[str] = Field(default_factory=list)
     outcome_verbs: list[str] = Field(default_factory=list)
@@ -243,6 +250,20 @@ def line_with(text: str, needle: str | None = None) -> str:
             if needle in ln:
                 return ln
     return lines[0] if lines else ""
+
+
+def is_rate_name(name: str, lex: Lexicon) -> bool:
+    """A 三级 name that measures a rate (合格率, 满意度, 及时性…): its value should be a percentage."""
+    n = re.sub(r"[（(][^()（）]*[)）]", "", normalize_text(name))
+    return any(n.endswith(k) or k in n and k.endswith("率") for k in lex.rate_keywords) and not any(
+        w in n for w in lex.not_rate_words
+    )
+
+
+def is_quality_rate(name: str, lex: Lexicon) -> bool:
+    """A rate that measures quality or timeliness (合格率, 成活率, 及时率), not how much was done."""
+    n = normalize_text(name)
+    return is_rate_name(name, lex) and any(w in n for w in lex.quality_rate_words)
 
 
 def same_text(a: str, b: str) -> bool:
