@@ -128,6 +128,8 @@ class Indicator(Model):
     values: list[str] = Field(default_factory=list)  # one 指标值 per sub-unit column, where a table has them
     grades: list[str] = Field(default_factory=list)  # 优/良/中/差 thresholds of a graded table (value = 优)
     weight: str = ""  # 分值 / 权重, where a table has them
+    score: str = ""  # 得分 of a self-evaluation
+    reason: str = ""  # 未完成原因 / 偏差原因 of a self-evaluation
     source: SourceLocation = Field(default_factory=SourceLocation)
 
 

@@ -446,6 +446,8 @@ class _Builder:
             values=list(r.values),
             grades=list(r.grades),
             weight=c.get("weight", ""),
+            score=c.get("score", ""),
+            reason=c.get("reason", ""),
             source=r.loc.model_copy(update={"file": self.file, "table": p.source.table, "row": len(p.indicators) + 1}),
         )
 

@@ -61,27 +61,52 @@ def placeholder_project(doc: Document, rule: Rule, ctx: Context) -> Iterator[Fin
         )
 
 
-@check("placeholder_cell", fields=("field", "text"))
+@check("placeholder_cell", fields=("field", "text", "row"))
 def placeholder_cell(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Placeholders in the cells of projects that are not wholly redacted: one finding per row/field."""
     for p in ctx.projects():
         for label, text in (("项目名称", p.name), ("资金用途", p.purpose), ("绩效目标", p.goal)):
             hit = placeholder_in(text, ctx.lexicon)
             if hit:
-                yield rule.finding(line_with(text, hit), project=p, field=label, text=hit)
+                yield rule.finding(line_with(text, hit), project=p, field=label, text=hit, row="项目")
         for i in p.indicators:
             hits = [
                 (label, placeholder_in(getattr(i, f), ctx.lexicon), getattr(i, f))
                 for f, label in _INDICATOR_FIELDS
             ]
             hits = [(label, h, cell) for label, h, cell in hits if h]
+            if [h[0] for h in hits] == ["三级指标"] and _template_note(i.level3, ctx.lexicon):
+                continue  # (≥**人) left in a name whose value is filled: PH-NAME reports it once per table
             if i.value.kind == "placeholder" and not any(label == "指标值" for label, _, _ in hits):
                 hits.append(("指标值", line_with(i.value_raw), i.value_raw))
+            if i.level3.strip() and not re.search(r"[\u4e00-\u9fffA-Za-z]", i.level3) and not hits:
+                hits.append(("三级指标", line_with(i.level3), i.level3))  # "0": the template's default, never filled
             if hits:
                 fields = "、".join(label for label, _, _ in hits)
                 yield rule.finding(
-                    line_with(hits[0][2], hits[0][1]), project=p, indicator=i, field=fields, text=hits[0][1]
+                    line_with(hits[0][2], hits[0][1]),
+                    project=p,
+                    indicator=i,
+                    field=fields,
+                    text=hits[0][1],
+                    row="/".join(x for x in (i.level1.strip(), i.level2.strip()) if x) or "指标",
                 )
+
+
+def _template_note(name: str, lex: Lexicon) -> str | None:
+    """The template's note left in a 三级 name, '(≥**人)' in '受益人数(≥**人)'."""
+    m = re.search(r"[(（][^()（）]*[*＊]{2}[^()（）]*[)）]|[≥≤<>]=?\s*[*＊]{2}\S{0,4}", name or "")
+    return m.group(0) if m else None
+
+
+@check("name_template_note", fields=("count", "example"))
+def name_template_note(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """Names that keep the template's '(≥**人)' after the value was filled in: one finding per table."""
+    for p in ctx.projects():
+        rows = [i for i in p.indicators if _template_note(i.level3, ctx.lexicon) and i.value.kind != "placeholder"]
+        if rows:
+            note = _template_note(rows[0].level3, ctx.lexicon)
+            yield rule.finding(line_with(rows[0].level3, note), project=p, indicator=rows[0], count=len(rows), example=note)
 
 
 def _document_texts(doc: Document, ctx: Context) -> Iterator[tuple[str, Project | None, SourceLocation]]:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from ..categories import QUALITY, QUANTITY, TIMELINESS, canonical_level2
 from ..models import Document, Finding
-from ..values import normalize_text
+from ..values import normalize_text, parse_value
 from .engine import Context, Rule, check, is_quality_rate, is_rate_name, line_with
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -64,3 +64,33 @@ def declared_year(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
             later = str(min(years))
             evidence = line_with(p.period) if later in normalize_text(p.period) else f"{ctx.year}年度"
             yield rule.finding(evidence, project=p, declared=f"{ctx.year}年度", later=f"{later}年")
+
+
+def _missed(target, actual) -> bool:
+    """The actual misses the target: below a ≥ target, above a ≤ ceiling, off an = value (same unit)."""
+    if target.number is None or actual.number is None or (target.unit or "") != (actual.unit or ""):
+        return False
+    op = target.operator or "="
+    if op in (">=", ">"):
+        return actual.number < target.number
+    if op in ("<=", "<"):
+        return actual.number > target.number
+    return abs(actual.number - target.number) > 1e-9 and target.kind == "percentage"
+
+
+@check("self_eval_score", fields=("actual", "target", "score"))
+def self_eval_score(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """A self-evaluation row whose 实际完成值 misses its 年度指标值 yet scores full marks."""
+    for p, i in ctx.rows():
+        if not i.actual_raw.strip() or not i.weight.strip() or not i.score.strip():
+            continue
+        actual = parse_value(i.actual_raw, i.level3, i.level2)
+        if not _missed(i.value, actual):
+            continue
+        try:
+            full = float(normalize_text(i.score).rstrip("分")) >= float(normalize_text(i.weight).rstrip("分"))
+        except ValueError:
+            continue
+        if full:
+            raw = line_with(i.actual_raw)
+            yield rule.finding(raw, project=p, indicator=i, actual=raw, target=line_with(i.value_raw), score=i.score.strip())
