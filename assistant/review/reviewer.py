@@ -80,7 +80,22 @@ def review_document(
     if goal_map is None:
         goal_map = map_goals(doc)
     findings = run_rules(doc, rules, policy, goal_map=goal_map, source_text=source_text)
-    return ReviewResult(document=doc.source_file, findings=sort_findings(findings, doc), goal_map=goal_map)
+    return ReviewResult(
+        document=doc.source_file, findings=sort_findings(findings, doc), goal_map=goal_map, notices=kind_notices(doc)
+    )
+
+
+def kind_notices(doc: Document) -> list[str]:
+    """What the review did not do because of what the document is (Chinese, for every output)."""
+    out = []
+    if doc.kind == "other":
+        out.append("这份文件是绩效评价指标表（评价或打分用），不是预算绩效目标表，未作审核。请上传部门预算绩效目标表。")
+    elif doc.kind == "self_eval":
+        out.append("这是绩效自评表：按实际完成值与年度指标值审核；资金支出计划、缺少栏目等目标设置类规则不适用。")
+    cut = [f"表{n}" for n, p in enumerate(doc.projects, start=1) if p.truncated]
+    if cut:
+        out.append(f"{'、'.join(cut)}在原文中不完整（页面截断），缺少的指标类别和目标与指标的对应不作判断。")
+    return out
 
 
 def review_project(
@@ -158,7 +173,9 @@ class Reviewer:
         notices: list[str] = []
         gm = self.goal_map(doc, notices)
         result = review_document(doc, self.policy, goal_map=gm, source_text=source_text, rules=self.rules)
-        result.notices = notices
+        result.notices = result.notices + notices
+        if doc.kind == "other":
+            return result  # not a target table: nothing for the model to review either
         if self.llm is None:
             if self.llm_requested:
                 result.notices.append(NO_LLM_NOTICE)

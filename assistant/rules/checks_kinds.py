@@ -30,7 +30,9 @@ def value_kind(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
         if is_rate_name(i.level3, lex) and v.kind in ("quantity", "duration") and v.unit:
             yield rule.finding(raw, project=p, indicator=i, value=raw, expected="百分比",
                                fix="改为百分比（如“≥95%”），或把指标名称改为与计量单位相符的说法（如“检测时限”）")
-        elif any(w in normalize_text(i.level3) for w in lex.time_name_words) and _counted(v, lex):
+        elif any(w in normalize_text(i.level3) for w in lex.time_name_words) and (
+            _counted(v, lex) or (v.kind == "percentage" and not is_rate_name(i.level3, lex))
+        ):  # 完成时间 ≥4次, 项目完成时间 100%
             yield rule.finding(raw, project=p, indicator=i, value=raw, expected="日期、期限或比率",
                                fix="改为完成时间或时限，如“{y}年10月底前完成”“≤7个工作日”".format(y=ctx.year or "本"))
 

@@ -77,7 +77,10 @@ def unit_missing(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding]:
         raw = line_with(i.value_raw)
         if v.kind == "quantity" and v.number is not None and not v.unit and not i.unit_column.strip():
             rate = any(k in i.level3 for k in ctx.lexicon.rate_keywords)
-            example = f"{raw}%" if rate else f"{raw}个（或人、亩、套等）"
+            if rate and v.number <= 1:  # 1 for 100%: a share written as a fraction
+                example = raw.replace(format_number(v.number), format_number(v.number * 100)) + "%"
+            else:
+                example = f"{raw}%" if rate else f"{raw}个（或人、亩、套等）"
             yield rule.finding(raw, project=p, indicator=i, value=raw, example=example)
         elif v.kind == "money" and re.search(r"\d\s*万\s*$", i.value_raw.strip()):
             yield rule.finding(raw, project=p, indicator=i, value=raw, example=f"{raw}元")
