@@ -63,7 +63,11 @@ def test_unit_column_only_when_the_source_had_one():
     assert rows[7][4] == "计量单位" and rows[8][4:6] == ["亩", "720"] and len(rows[0]) == 7
     doc = Document(projects=[p.model_copy(update={"budget": 1.0})])
     back = read_bytes(render_document(doc, "docx"), "u.docx").projects[0].indicators[0]
-    assert (back.unit_column, back.value_raw, back.value.unit, back.value.number) == ("亩", "720", "亩", 720)
+    # read back, the 指标值 is recombined with its unit column as a reviewer reads it; written again, the
+    # unit stays in its own column only
+    assert (back.unit_column, back.value_raw, back.value.unit, back.value.number) == ("亩", "720亩", "亩", 720)
+    again = project_table_rows(p.model_copy(update={"indicators": [back]}))
+    assert again[8][4:6] == ["亩", "720"]
 
 
 def test_amounts_keep_their_precision():

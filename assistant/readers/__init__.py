@@ -63,9 +63,10 @@ def _read_text(data: bytes, name: str, trace: list | None = None) -> Document:
     from .prose import prose_blocks
     from .text import decode_text, normalize_page
 
+    blocks = _blocks(data, ".txt", name)  # a binary or undecodable file stops here with its own message
     first: list = []
     try:
-        doc = _build(_blocks(data, ".txt", name), name, first)
+        doc = _build(blocks, name, first)
     except InputError:
         doc = None
     if doc is None or not any(p.indicators for p in doc.projects):
@@ -81,7 +82,7 @@ def _read_text(data: bytes, name: str, trace: list | None = None) -> Document:
     if trace is not None:
         trace += first
     if doc is None:
-        return _build(_blocks(data, ".txt", name), name)  # raises the reader's own message
+        return _build(_blocks(data, ".txt", name), name)  # raises the reader's own message (no table found)
     return doc
 
 

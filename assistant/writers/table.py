@@ -54,7 +54,10 @@ def plan_cells(project: Project) -> list[str]:
 
 
 def _indicator_cells(ind: Indicator, with_unit: bool) -> list[str]:
-    cells = [ind.level1, ind.level2, ind.level3, ind.description, ind.value_raw, ind.basis]
+    value = ind.value_raw
+    if with_unit and ind.unit_column and value.rstrip().endswith(ind.unit_column):
+        value = value.rstrip()[: -len(ind.unit_column)]  # the unit has its own column: not twice
+    cells = [ind.level1, ind.level2, ind.level3, ind.description, value, ind.basis]
     if with_unit:
         cells.insert(4, ind.unit_column)
     return cells
