@@ -75,7 +75,13 @@ def test_a_lexicon_change_flips_exactly_the_review_cases_it_touches(runs, monkey
 
     cli("run", "--suite", "review", "--name", "rv-a", "--runs-dir", str(runs))
     real = rules.load_lexicon()
-    lex = real.model_copy(update={"vague_phrases": [p for p in real.vague_phrases if p != "较上年提高"]})
+    # a department that accepts 较上年提高 as a measurable value: off the vague list, onto the accepted one
+    lex = real.model_copy(
+        update={
+            "vague_phrases": [p for p in real.vague_phrases if p != "较上年提高"],
+            "binary_values": [*real.binary_values, "较上年提高"],
+        }
+    )
     monkeypatch.setattr(rules, "load_lexicon", lambda *a, **k: lex)
     cli("run", "--suite", "review", "--name", "rv-b", "--runs-dir", str(runs))
 
