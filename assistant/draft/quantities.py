@@ -124,11 +124,16 @@ class _Reader:
         np = cut_at_measure(head_np(right))
         if text_of(np) in lx.bare_measures:
             np = []
+        own = text_of(np)  # the words this number claims (the next number may name itself after the rest)
+        if own in lx.generic_nouns:  # 3个项目补助尾款结算 -> 补助尾款结算项目数
+            rest = trim(pos(right[len(own) :]))
+            if rest:
+                np = [(text_of(rest) + text_of(np), "n")]
+                measure = "数"
         phrase = tail(left)
         words = ""
         if np:  # 7个林场, 4.6万农村人口
-            consumed = right.find(text_of(np)) + len(text_of(np))
-            self.claimed = m.end + max(consumed, 0)
+            self.claimed = m.end + max(right.find(own) + len(own), 0)
             obj = text_of(np)
             beneficiary = len(phrase) == 1 and phrase[0][0] in lx.beneficiary_verbs
             people = m.group in ("people", "households", "visits") and any(obj.endswith(w) for w in lx.population)
