@@ -69,8 +69,8 @@ def trim(toks) -> list[Tok]:
         or (toks[0][1] in ("d", "t") and len(toks[0][0]) >= 2)
     ):
         toks.pop(0)
-    back = {"e", "u", "uj", "ul", "x", "w", "c", "p", "d", "y", "m", "r"}
-    while toks and (toks[-1][0] in lx.trailing_particles or toks[-1][1] in back):
+    back = {"e", "u", "uj", "ul", "x", "w", "c", "p", "y", "m", "r", "scope"}
+    while toks and (toks[-1][0] in lx.trailing_particles or toks[-1][1] in back or toks[-1][0] in lx.adverbs):
         if toks[-1][0] in "”）)》" and any(o in text_of(toks) for o in "“（(《"):
             break  # a closing quote of a quoted term stays: 小麦“一喷三防”
         toks.pop()
@@ -81,8 +81,9 @@ def tail(text: str) -> list[Tok]:
     """The phrase that ends a text (the words before a number), back to a preposition, an empty verb,
     的 or punctuation (、 joins a list and is kept). Nouns right after a preposition are its object
     (在A级景区和乡村旅游重点村新建…), so the phrase then starts at its verb."""
+    lx = lexicon()
     toks = list(pos(text))
-    while toks and (toks[-1][1] in ("p", "w", "e", "uj", "d") or toks[-1][0] in ("为", "是", "达", "约", "共")):
+    while toks and (toks[-1][1] in ("p", "w", "e", "uj") or toks[-1][0] in lx.adverbs or toks[-1][0] in ("为", "是", "达", "约", "共")):
         toks.pop()
     out: list[Tok] = []
     stop = ""
@@ -113,10 +114,14 @@ def head_np(text: str) -> list[Tok]:
         skipped = skipped or toks[0][1] == "scope"
         toks = toks[1:]
     out: list[Tok] = []
+    if len(toks) >= 2 and toks[0][1] in VERBISH and toks[1][1] in NOUNISH and toks[1][0] in lx.head_nouns:
+        toks[0] = (toks[0][0], "n")  # 接种单位, 服务站: a verb before a head noun names the thing
     for i, (w, tag) in enumerate(toks):
         nxt = toks[i + 1][1] if i + 1 < len(toks) else ""
         if tag == "scope":
             continue
+        if tag == "vn" and out and w in lx.verbs and w not in lx.modifier_verbs and nxt in NOUNISH:
+            break  # 乡镇 | 建设村级光伏电站: a main verb, even when jieba calls it a verbal noun
         if tag == "vn" and out and out[-1][1] in NOUNISH - {"vn"}:
             j = i + 1
             while j < len(toks) and (toks[j][1] in NOUNISH or (toks[j][1] in VERBISH and toks[j][0] not in lx.verbs)):
@@ -206,7 +211,7 @@ def compose(toks: list[Tok], measure: str, reorder: bool = True) -> str:
     text = text_of(t for t in toks if t[0] != "、")
     if not text:
         return ""
-    if ends_with_measure(text):
+    if ends_with_measure(text) or text.endswith(measure):  # 年发电量 + 量
         return text
     return (rearranged(toks) if reorder else text) + measure
 
@@ -232,6 +237,10 @@ def money_phrases(text: str) -> list[tuple[int, list[Tok]]]:
     """(position, phrase) of every run of words that names money in a text: 营养膳食补助, 低保金, 资助."""
     out, run, at, pos_ = [], [], 0, 0
     for w, tag in list(pos(text)) + [("。", "w")]:
+        if tag in VERBISH and money_word(w) and not run:
+            out.append((pos_, [(w, tag)]))  # 资助家庭经济困难高中生: the verb alone names the money
+            pos_ += len(w)
+            continue
         if tag in NOUNISH or (tag in VERBISH and money_word(w)):
             if not run:
                 at = pos_

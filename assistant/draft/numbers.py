@@ -233,6 +233,13 @@ def _dates(t: str, year: int, masked) -> tuple[list[Deadline], list[Unused], lis
         verb, vend = _deadline_verb(t, m.end())
         found.append(Deadline(m.start(), vend, t[m.start() : vend], month, "底", verb, None))
         taken.append((m.start(), vend))
+    for word, month in sorted(lx.season_deadlines.items(), key=lambda x: -len(x[0])):
+        for m in re.finditer(re.escape(word), t):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            verb, vend = _deadline_verb(t, m.end())
+            found.append(Deadline(m.start(), vend, t[m.start() : vend], month, "底", verb, None))
+            taken.append((m.start(), vend))
     for m in _QUARTER.finditer(t):
         if any(a <= m.start() < b for a, b in taken):
             continue

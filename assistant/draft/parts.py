@@ -72,9 +72,10 @@ def derive_totals(r: Reading, tx: Spans) -> None:
         obj, verb = _object_and_verb(tx, s.start)
         group = unit_group(s.unit)
         measure = f"{s.unit}数" if group == "count" else lx.measure(group)
-        name = f"{obj}{verb}{measure}" if obj else f"{base.obj}{measure}"
+        name = (f"{verb}{obj}{measure}" if verb in lx.keep_order_verbs else f"{obj}{verb}{measure}") if obj else f"{base.obj}{measure}"
+        sym = s.value[0] if s.value[:1] in "≥≤" else ""
         qs.append(Quantity(
-            name, QUANTITY, f"{format_number(total)}{s.unit}", "derived", f"{base.source}×{s.source}", total, s.unit,
+            name, QUANTITY, f"{sym}{format_number(total)}{s.unit}", "derived", f"{base.source}×{s.source}", total, s.unit,
             amount=total, role="derived", obj=obj, start=s.start, note=f"按{base.name}{base.value}×{s.value}测算",
         ))
 

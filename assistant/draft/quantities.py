@@ -143,6 +143,9 @@ class _Reader:
             words = obj
         elif phrase:  # 修建作业道30公里, 受益群众3800人
             name = compose(phrase, measure)
+            rest = text_of(phrase[1:])
+            if phrase[0][0] in lx.beneficiary_verbs and any(rest.endswith(w) for w in lx.population):
+                name = compose([("受益" + rest, "n")], measure, reorder=False)  # 惠及群众3000人 -> 受益群众人数
             lead = 0
             while lead < len(phrase) - 1 and is_verb(phrase[lead]):
                 lead += 1
@@ -168,6 +171,11 @@ class _Reader:
     def _unnamed_count(self, m: Mention, measure: str) -> tuple[str, str]:
         """A number with no words of its own: the verb of the list it continues (接种2800人、5600剂次),
         the money it is paid (补助人数), whom the sentence serves (对……), or an earlier clause's object."""
+        if m.group in ("frequency", "events", "incidents"):  # 开展消防安全检查，全年不少于4次
+            for a, b in [self.tx.clause(m.start), *self.tx.earlier_clauses(m.start)]:
+                act = self.tx.activity(a, b)
+                if act:
+                    return compose(act, measure, reorder=False), ""
         prev = self.out.quantities[-1] if self.out.quantities else None
         if prev is not None and prev.kind == "count" and self.tx.clause(prev.start) == self.tx.clause(m.start):
             verb = next((w for w, t in pos(prev.words) if is_verb((w, t))), "")
@@ -200,7 +208,7 @@ class _Reader:
 
     def _rate(self, m: Mention, left: str) -> None:
         phrase = text_of(tail(left)).replace("、", "")
-        name = phrase if phrase.endswith("率") else (phrase + "率" if phrase else "任务完成率")
+        name = phrase if phrase.endswith(tuple(lexicon().rate_words)) else (phrase + "率" if phrase else "任务完成率")
         self._add(m, name, level2_of(name, QUALITY), "rate")
 
     def _time(self, m: Mention, left: str) -> None:
