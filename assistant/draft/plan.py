@@ -18,7 +18,8 @@ from .quantities import read_description
 from .reading import Reading
 from .rows import Candidate, is_measurable
 
-WEAK_SIMILARITY = 0.875  # e5 cosine below which a precedent project is not really alike
+WEAK_SIMILARITY = 0.875  # e5 cosine below which a precedent project of unknown sector is not really alike
+SAME_SECTOR_SIMILARITY = 0.86  # ... and one of the same sector (the sector match already says much)
 ROW_FIT_MIN = 0.866  # e5 cosine between a precedent row and the description below which it does not fit
 RECURRING = re.compile(r"运转|运行|维护|运维|经费|保险|工资|补助|补贴|日常|服务费|保洁|养护|管护|租赁|物业")
 
@@ -80,7 +81,10 @@ def make_plan(req: DraftRequest, precedents: PrecedentSource, embedder: Embedder
     sectors = sector_of(req.name, purpose, req.department or req.unit_name)
     plan = Plan(req, reading, sectors, intents(f"{req.name} {purpose}"))
     plan.similar = precedents.similar_projects(plan.text, k=5)
-    plan.alike = [s for s in plan.similar if s.score >= WEAK_SIMILARITY and _same_sector(s, sectors)]
+    plan.alike = [
+        s for s in plan.similar
+        if _same_sector(s, sectors) and s.score >= (SAME_SECTOR_SIMILARITY if sectors else WEAK_SIMILARITY)
+    ]
     flagged = flagged_rows(plan.alike, req.year)
     pool = [
         Candidate(i, s.project, s.document, s.score) for s in plan.alike for i in s.project.indicators
