@@ -21,10 +21,17 @@ class TypeRow:
     kind: str  # the project type it comes from
 
 
-def project_types(text: str, reading: Reading) -> list[dict]:
-    """The types whose words the project has (subsidy also when the description gives a standard)."""
+def project_types(text: str, reading: Reading, name: str = "") -> list[dict]:
+    """The types whose words the project has (subsidy also when the description gives a standard), the
+    one named last in the project name first: the head of a Chinese name is at its end
+    (…精准补贴和节水奖励项目小型水库水标尺制作安装 is an installation)."""
     paid = any(q.kind == "standard" for q in reading.quantities)
-    return [t for t in templates().get("project_types", []) if any(w in text for w in t["words"]) or (t["id"] == "subsidy" and paid)]
+    found = []
+    for k, t in enumerate(templates().get("project_types", [])):
+        if any(w in text for w in t["words"]) or (t["id"] == "subsidy" and paid):
+            at = max((name.rfind(w) + len(w) for w in t["words"] if w in name), default=-1)
+            found.append((-(at if not paid or t["id"] != "subsidy" else len(name) + 1), k, t))
+    return [t for _, _, t in sorted(found, key=lambda x: (x[0], x[1]))]
 
 
 def _money(text: str, reading: Reading) -> str:
@@ -54,9 +61,9 @@ def _fill(s: str, fill: dict[str, str]) -> str:
     return s
 
 
-def type_rows(text: str, reading: Reading, level2: str) -> list[TypeRow]:
+def type_rows(text: str, reading: Reading, level2: str, name: str = "") -> list[TypeRow]:
     out = []
-    for t in project_types(text, reading):
+    for t in project_types(text, reading, name):
         for r in t.get("rows", []):
             if r["l2"] != level2:
                 continue

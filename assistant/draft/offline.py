@@ -195,7 +195,7 @@ class OfflineDrafter:
         """The quality or timeliness row of the project's kind (subsidy: 补助对象认定准确率 …)."""
         from rapidfuzz import fuzz
 
-        for t in type_rows(plan.text, plan.reading, level2):
+        for t in type_rows(plan.text, plan.reading, level2, plan.req.name):
             if any(fuzz.ratio(t.level3, n) >= 70 for n in _names(rows)):
                 continue
             ind = make_indicator(level1_of_level2(level2), level2, t.level3, t.description, t.value, t.basis)
