@@ -25,7 +25,8 @@ def project_types(text: str, reading: Reading, name: str = "") -> list[dict]:
     """The types whose words the project has (subsidy also when the description gives a standard), the
     one named last in the project name first: the head of a Chinese name is at its end
     (…精准补贴和节水奖励项目小型水库水标尺制作安装 is an installation)."""
-    paid = any(q.kind == "standard" for q in reading.quantities)
+    subsidy_words = next((t["words"] for t in templates().get("project_types", []) if t["id"] == "subsidy"), [])
+    paid = any(q.kind == "standard" and any(w in q.money for w in subsidy_words) for q in reading.quantities)
     found = []
     for k, t in enumerate(templates().get("project_types", [])):
         if any(w in text for w in t["words"]) or (t["id"] == "subsidy" and paid):

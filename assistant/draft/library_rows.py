@@ -17,6 +17,9 @@ from .templates import templates
 _KIND_PRIOR = {"rate": 0.6, "date": 0.4, "duration": 0.3, "qualitative": -0.5, "quantity": 0.0, "money": -1.0, "unit_price": -2.0}
 
 
+_PEOPLE = ("群众", "居民", "市民", "村民", "家长", "学生", "农户", "群众", "患者", "游客", "职工", "对象", "受益")
+
+
 @dataclass
 class Pick:
     entry: Entry
@@ -55,7 +58,11 @@ def _score(e: Entry, text: str, words: frozenset[str]) -> tuple[float, list[str]
     overlap = len(_tokens(e.name) & words)
     prior = _KIND_PRIOR.get(e.kind, 0.0)
     if e.kind == "quantity" and e.value.lstrip("=").startswith("0"):
-        prior = 0.6  # 重特大森林火灾发生次数 0次
+        prior = 0.6 if hits else 0.2  # 重特大森林火灾发生次数 0次: only where the project is about fires
+    elif e.kind in ("quantity", "money") and not hits:
+        prior = -1.5  # a typical number the project never mentioned
+    if e.l2 == "服务对象满意度指标" and any(w in e.name for w in _PEOPLE):
+        prior += 0.8  # the people served (群众, 家长, 农户), not a counterpart (企业对执法…)
     return 2.0 * len(hits) + 1.0 * overlap + prior, hits
 
 
@@ -70,7 +77,7 @@ def intents(text: str) -> list[str]:
 
 
 def pick(sectors: list[tuple[Sector, float]], level2: str, text: str, n: int = 1, taken: tuple[str, ...] = (),
-         need_cue: bool = False, embedder=None, avoid_units: tuple[str, ...] = ()) -> list[Pick]:
+         need_cue: bool = False, embedder=None, avoid_units: tuple[str, ...] = (), need_evidence: bool = False) -> list[Pick]:
     """The best `n` entries under `level2` from the project's sectors (the first sector counts most),
     skipping names already in the table and guessed quantities in a unit the description already
     states (its own number wins); for 生态/经济效益 any sector's entry whose cues the text has. With an
@@ -85,7 +92,7 @@ def pick(sectors: list[tuple[Sector, float]], level2: str, text: str, n: int = 1
             break  # a second sector only when the project is nearly as much about it
         weight = 1.0 if rank == 0 else 0.7
         pool += [(e, weight) for e in s.entries if e.l2 == level2]
-    if level2 in (ECOLOGICAL, ECONOMIC) or not pool:
+    if level2 in (ECOLOGICAL, ECONOMIC):  # any sector's entry for what the money is for
         seen = {id(e) for e, _ in pool}
         pool += [(e, 0.6) for s in library() for e in s.entries if e.l2 == level2 and id(e) not in seen
                  and any(c in text for c in e.cues)]
@@ -103,7 +110,7 @@ def pick(sectors: list[tuple[Sector, float]], level2: str, text: str, n: int = 1
     scored = []
     for (e, weight), sense in zip(pool, meaning):
         score, hits = _score(e, text, words)
-        if need_cue and not hits:
+        if need_cue and not hits or need_evidence and not hits and not (_tokens(e.name) & words):
             continue
         scored.append(Pick(e, round(score * weight + sense, 3), hits))
     scored.sort(key=lambda p: -p.score)

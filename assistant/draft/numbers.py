@@ -146,6 +146,14 @@ class Scan:
     unused: list[Unused] = field(default_factory=list)
 
 
+_LIST_MARK = re.compile(r"(?:^|(?<=[，。；：\n]))[（(]?\d{1,2}[.、)）](?!\d)")
+
+
+def list_marks(t: str) -> list[tuple[int, int]]:
+    """Spans of list numbers (1. 2、 （3）) that start a clause: order, not quantity."""
+    return [(m.start(), m.end()) for m in _LIST_MARK.finditer(t)]
+
+
 def _masked_spans(t: str) -> list[tuple[int, int, str]]:
     """Spans whose numbers are names, not quantities: titles, 文号, latin codes, fixed terms."""
     lx = lexicon()
@@ -317,6 +325,7 @@ def scan(text: str, year: int) -> Scan:
     out = Scan(t)
     masked = _masked_spans(t)
     out.deadlines, out.unused, taken = _dates(t, year, masked)
+    taken += list_marks(t)  # 1.购置… 2.… : list numbers are silently not quantities
     groups = lx.unit_group
     units_sorted = sorted(groups, key=len, reverse=True)
     prev_end = 0

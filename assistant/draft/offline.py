@@ -161,7 +161,7 @@ class OfflineDrafter:
                     return
 
         prec = lambda l2: (lambda: [r] if (r := self._from_precedent(slot[l2], plan, _names(rows))) else [])  # noqa: E731
-        lib = lambda l2, cue=False: (lambda: self._library(plan, l2, rows, cue))  # noqa: E731
+        lib = lambda l2, cue=False, evidence=False: (lambda: self._library(plan, l2, rows, cue, evidence))  # noqa: E731
         typed = lambda l2: (lambda: self._typed(plan, l2, rows))  # noqa: E731
         tmpl = lambda l2: (lambda: [r] if (r := template_row(l2, plan.req)) else [])  # noqa: E731
         if not count(QUANTITY):
@@ -171,9 +171,9 @@ class OfflineDrafter:
             if count(QUALITY) < 2:
                 first(typed(QUALITY))
             if not count(QUALITY):
-                first(lib(QUALITY), tmpl(QUALITY))
+                first(lib(QUALITY, evidence=True), tmpl(QUALITY))
         if not count(TIMELINESS):
-            first(prec(TIMELINESS), typed(TIMELINESS), lib(TIMELINESS), tmpl(TIMELINESS))
+            first(prec(TIMELINESS), typed(TIMELINESS), lib(TIMELINESS, evidence=True), tmpl(TIMELINESS))
         elif any(q.kind == "standard" for q in plan.reading.quantities):
             first(typed(TIMELINESS))  # a subsidy paid out: 发放及时率 beside the deadline
         for l2 in (ECONOMIC, ECOLOGICAL):
@@ -181,11 +181,12 @@ class OfflineDrafter:
                 first(prec(l2), lib(l2, True), lib(l2))
         first(prec(SOCIAL), lib(SOCIAL, True), typed(SOCIAL), lib(SOCIAL), tmpl(SOCIAL))
         first(prec(SUSTAINABLE), lib(SUSTAINABLE, True))
-        first(prec(SERVICE_SATISFACTION), lib(SERVICE_SATISFACTION, True), lib(SERVICE_SATISFACTION), tmpl(SERVICE_SATISFACTION))
+        first(prec(SERVICE_SATISFACTION), lib(SERVICE_SATISFACTION, evidence=True), lib(SERVICE_SATISFACTION), tmpl(SERVICE_SATISFACTION))
 
-    def _library(self, plan: Plan, level2: str, rows: list[DraftRow], need_cue: bool) -> list[DraftRow]:
+    def _library(self, plan: Plan, level2: str, rows: list[DraftRow], need_cue: bool, need_evidence: bool = False) -> list[DraftRow]:
         units = tuple({q.unit.lstrip("万") for q in plan.reading.quantities if q.unit})
-        picks = pick(plan.sectors, level2, plan.text, 1, _names(rows), need_cue=need_cue, embedder=self.embedder, avoid_units=units)
+        picks = pick(plan.sectors, level2, plan.text, 1, _names(rows), need_cue=need_cue, embedder=self.embedder,
+                     avoid_units=units, need_evidence=need_evidence)
         if level2 == QUANTITY:
             picks = [p for p in picks if p.hits]  # a guessed quantity only when the project's words ask for it
         name = plan.sector.sector if plan.sector else "通用"

@@ -140,8 +140,9 @@ def value_matches(expected: str, got: str, year: int | None = None) -> bool:
 
 
 def name_agreement(expected: list[tuple[str, str]], rows: list[tuple[str, str]], embedder=None) -> list[str | None]:
-    """For each expected (二级, name), the drafted row name that agrees with it (e5 cosine, stricter
-    across 二级), or None."""
+    """For each expected (二级, name), the drafted row name that agrees with it, or None: e5 cosine
+    (stricter across 二级), or under the same 二级 nearly the same characters or one name contained in
+    the other (放映频次 / 农村公益电影放映频次)."""
     if not expected:
         return []
     if not rows:
@@ -155,7 +156,9 @@ def name_agreement(expected: list[tuple[str, str]], rows: list[tuple[str, str]],
         best, best_name = 0.0, None
         for s, (rl2, rname) in zip(row, rows):
             same = canonical_level2(rl2) == canonical_level2(l2) or not l2
-            ok = float(s) >= (AGREE_SAME_LEVEL2 if same else AGREE_ANY) or (same and fuzz.ratio(name, rname) >= 80)
+            shorter = min(len(name), len(rname))
+            lexical = fuzz.ratio(name, rname) >= 80 or (shorter >= 4 and fuzz.partial_ratio(name, rname) >= 90)
+            ok = float(s) >= (AGREE_SAME_LEVEL2 if same else AGREE_ANY) or (same and lexical)
             if ok and float(s) > best:
                 best, best_name = float(s), rname
         out.append(best_name)

@@ -166,7 +166,8 @@ class _Reader:
         else:  # 共二百一十五人, 预计8家, 接种2800人、5600剂次
             name, obj = self._unnamed_count(m, measure)
         benefit = any(w in name for w in lx.benefit_words)
-        self._add(m, name, SOCIAL if benefit else QUANTITY, "count", obj=obj, words=words)
+        level2 = QUALITY if m.group == "score" else SOCIAL if benefit else QUANTITY  # 考核得分≥85分 is a quality
+        self._add(m, name, level2, "count", obj=obj, words=words)
 
     def _unnamed_count(self, m: Mention, measure: str) -> tuple[str, str]:
         """A number with no words of its own: the verb of the list it continues (接种2800人、5600剂次),
