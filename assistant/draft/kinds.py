@@ -29,8 +29,9 @@ def project_types(text: str, reading: Reading, name: str = "") -> list[dict]:
     paid = any(q.kind == "standard" and any(w in q.money for w in subsidy_words) for q in reading.quantities)
     found = []
     for k, t in enumerate(templates().get("project_types", [])):
-        if any(w in text for w in t["words"]) or (t["id"] == "subsidy" and paid):
-            at = max((name.rfind(w) + len(w) for w in t["words"] if w in name), default=-1)
+        in_name = [w for w in t["words"] + t.get("name_words", []) if w in name]
+        if any(w in text for w in t["words"]) or in_name or (t["id"] == "subsidy" and paid):
+            at = max((name.rfind(w) + len(w) for w in in_name), default=-1)
             found.append((-(at if not paid or t["id"] != "subsidy" else len(name) + 1), k, t))
     return [t for _, _, t in sorted(found, key=lambda x: (x[0], x[1]))]
 
