@@ -21,7 +21,8 @@ def read_yaml(path: str | Path, what: str, shown: str | None = None) -> Any:
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(f"无法读取{what}「{name}」：{e.__class__.__name__}。请保存为 UTF-8 编码的 YAML 文件。") from None
     try:
-        return yaml.safe_load(text)
+        # libyaml's loader when present: the same safe subset, ~5x faster on the indicator library
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"第{mark.line + 1}行" if mark else ""

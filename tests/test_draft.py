@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from assistant.cli import app
 from assistant.draft import MemoryPrecedents, OfflineDrafter
-from assistant.draft.rows import read_description
+from assistant.draft.quantities import read_description
 from assistant.evals.drafts import (
     cost_matches_budget,
     load_draft_suite,
@@ -75,11 +75,12 @@ def test_descriptions_outside_the_corpus(seed_doc, case_id):
 def test_description_numbers_become_indicators(seed_doc):
     req = DraftRequest(name="人工造林项目", budget=80, purpose="人工造林1000亩，保障57人务工，6月底前完成", year=2025)
     d = _draft(seed_doc, req)
-    values = [r.indicator.value_raw for r in d.rows]
-    assert "≥1000亩" in values and "≥57人" in values
-    assert "2025年6月底前完成" in values
+    rows = {r.indicator.level3: r.indicator.value_raw for r in d.rows}
+    assert rows["人工造林面积"] == "1000亩"  # as the description says: no operator it did not write
+    assert "57人" in rows.values()
+    assert "2025年6月底前完成" in rows.values()
     assert d.project.spending_plan.jun == 100.0  # money is spent by the deadline
-    assert "1000亩" in d.project.goal
+    assert "人工造林面积1000亩" in d.project.goal
 
 
 def test_dates_move_into_the_budget_year(seed_doc):
@@ -95,9 +96,10 @@ def test_vague_precedent_values_are_made_measurable(seed_doc):
 
 
 def test_read_description():
-    desc = read_description("新建乡村公路5.2公里，惠及群众3000人，2025年10月底前完成，合格率达到95%")
-    assert [(q.number, q.unit) for q in desc.quantities] == [(5.2, "公里"), (3000.0, "人")]
-    assert desc.deadline_month == 10 and desc.rates == [("合格率", 95.0)]
+    r = read_description("新建乡村公路5.2公里，惠及群众3000人，2025年10月底前完成，合格率达到95%", 2025)
+    got = [(q.name, q.value) for q in r.quantities]
+    assert got == [("新建乡村公路长度", "5.2公里"), ("受益群众人数", "3000人"), ("项目完成时间", "2025年10月底前完成"), ("合格率", "≥95%")]
+    assert r.deadline_month == 10
 
 
 def test_markdown_shows_precedents_and_engine(seed_doc):
@@ -111,7 +113,7 @@ def test_cli_draft_writes_docx(tmp_path):
     r = CliRunner().invoke(app, ["draft", "--name", "美国白蛾防治", "--budget", "12", "--purpose", "防治面积8万亩", "--format", "docx", "-o", str(out)])
     assert r.exit_code == 0, r.output
     text = "\n".join(c.text for t in DocxDocument(str(out)).tables for row in t.rows for c in row.cells)
-    assert "≥8万亩" in text and "≤12万元" in text
+    assert "8万亩" in text and "≤12万元" in text
 
 
 def test_cli_draft_rejects_bad_budget():
@@ -128,7 +130,7 @@ def test_cli_draft_xlsx_opens_on_the_table(tmp_path):
     wb = load_workbook(out)
     assert len(wb.sheetnames) == 1 and "义务植树" in wb.sheetnames[0]
     cells = [c for row in wb.active.iter_rows(values_only=True) for c in row if c]
-    assert "≥4000株" in cells and "年度内完成义务植树4000株" in cells
+    assert "4000株" in cells and "义务植树株数" in cells
 
 
 def test_budget_year_defaults_to_next_year():

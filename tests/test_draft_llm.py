@@ -198,3 +198,53 @@ def test_cli_draft_llm_says_which_engine(fake_openai, seed_precedents, monkeypat
     fake_openai.responder = lambda body: Reply(status=500, error="down")
     r = CliRunner().invoke(app, args)
     assert r.exit_code == 0 and "起草引擎：离线" in r.stderr and "大模型起草失败" in r.stderr
+
+
+DUST = DraftRequest(
+    name="雾炮车抑尘降尘服务", budget=250, year=2026,
+    purpose="对城区主次干道开展每日不少于2次的雾炮降尘作业，覆盖道路面积120万平方米，改善城区空气质量。",
+)
+
+
+def dust_answer(area=True, name="雾炮降尘作业频次"):
+    rows = [
+        row(f"产出指标|数量指标|{name}|反映每日降尘作业的频次|≥2次/日|项目实施方案", confidence=0.9),
+        row("产出指标|质量指标|降尘作业质量考核合格率|反映作业考核合格的比例|≥95%|合同约定"),
+        row("产出指标|时效指标|作业服务费支付及时率|反映服务费按合同支付的比例|100%|合同约定"),
+        row("产出指标|成本指标|项目总成本|反映支出控制在预算以内|≤250万元|年初预算"),
+        row("效益指标|生态效益指标|空气质量优良天数比率|反映城区空气质量优良天数比例|≥85%|环境空气质量标准"),
+        row("满意度指标|服务对象满意度指标|市民满意度|通过问卷调查了解市民满意程度|≥90%|问卷调查"),
+    ]
+    if area:
+        rows.insert(1, row("产出指标|数量指标|降尘作业覆盖道路面积|反映作业覆盖的道路面积|120万平方米|项目实施方案", confidence=0.9))
+    goal = "1.2026年雾炮降尘作业频次不少于2次/日。\n2.空气质量优良天数比率不低于85%，市民满意度不低于90%。"
+    return json.dumps({"goal": goal, "spending_plan": [25, 50, 75, 100], "rows": rows}, ensure_ascii=False)
+
+
+def test_the_model_gets_the_description_numbers_and_the_library(fake_openai, seed_precedents):
+    fake_openai.reply(dust_answer())
+    d = draft_with_llm(DUST, seed_precedents)
+    assert d.engine == "llm" and len(fake_openai.requests) == 1
+    system = fake_openai.last_request["messages"][0]["content"]
+    assert "雾炮降尘作业频次｜≥2次/日" in system and "覆盖道路面积｜120万平方米" in system
+    assert "领域：城管和环卫" in system and "空气质量优良天数比率" in system
+    # the seed is a 自然资源局 document: no precedent of another sector is offered to the model
+    assert "综合业务经费" not in system and "没有可参考的往年项目" in system
+
+
+def test_a_lost_description_number_or_a_garbage_name_is_sent_back(fake_openai, seed_precedents):
+    fake_openai.reply(dust_answer(area=False, name="城区主次干道开展每日次数"), dust_answer())
+    d = draft_with_llm(DUST, seed_precedents)
+    assert d.engine == "llm" and len(fake_openai.requests) == 2
+    ask = fake_openai.requests[1]["messages"][-1]["content"]
+    assert "“120万平方米”没有对应的指标行" in ask and "覆盖道路面积" in ask
+    assert "“城区主次干道开展每日次数”不是规范的指标名称" in ask
+    values = [r.indicator.value_raw for r in d.rows]
+    assert "120万平方米" in values and "≥2次/日" in values
+
+
+def test_a_model_that_keeps_losing_a_number_is_replaced_by_the_offline_draft(fake_openai, seed_precedents):
+    fake_openai.responder = lambda body: dust_answer(area=False)
+    d = draft_with_llm(DUST, seed_precedents)
+    assert len(fake_openai.requests) == 3 and d.engine == "offline"
+    assert "120万平方米" in d.notes[0] and "120万平方米" in [r.indicator.value_raw for r in d.rows]

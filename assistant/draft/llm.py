@@ -14,12 +14,15 @@ from pydantic import BaseModel, Field
 
 from ..categories import COST, canonical_level2
 from ..errors import AssistantError, LLMError
+from ..kb.embeddings import get_embedder
 from ..llm import StructuredResult, prompt, structured_call
 from ..models import SEVERITY_LABELS, Draft, DraftRequest, DraftRow, Finding, Indicator, Project, SpendingPlan
 from ..values import format_number, parse_value
-from .offline import WEAK_SIMILARITY, OfflineDrafter
+from .library_rows import pick
+from .offline import OfflineDrafter
+from .plan import Plan, make_plan
 from .precedents import PrecedentSource, Similar, flagged_rows
-from .quality import cost_matches_budget, missing_categories
+from .quality import cost_matches_budget, garbage_name, missing_categories, value_matches
 from .rows import Candidate
 from .selfcheck import review_draft, self_review
 
@@ -76,6 +79,27 @@ def request_text(req: DraftRequest) -> str:
     ):
         if value:
             lines.append(f"{label}：{value}")
+    return "\n".join(lines)
+
+
+def quantities_text(plan: Plan) -> str:
+    """The description's numbers as the rows they call for, the numbers that are not quantities, checks."""
+    r = plan.reading
+    lines = [f"- {q.level2}｜{q.name}｜{q.value}（原文“{q.source}”）" for q in r.quantities if q.role != "derived" or q.kind == "derived"]
+    lines += [f"- “{u.text}”：不设指标（{u.reason}）" for u in r.unused]
+    lines += [f"- 核对：{c}" for c in r.checks]
+    return "\n".join(lines) or "（描述中没有数字：数量指标请按项目任务合理设定）"
+
+
+def library_text(plan: Plan, per_level2: int = 3) -> str:
+    """The sector's common indicators per 二级 (ranked for this project), for the model to draw on."""
+    if not plan.sectors:
+        return "（未识别出领域：请按项目用途设定常见指标）"
+    lines = [f"领域：{plan.sector.sector}"]
+    for level2 in ("数量指标", "质量指标", "时效指标", "经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标", "服务对象满意度指标"):
+        for p in pick(plan.sectors, level2, plan.text, per_level2):
+            e = p.entry
+            lines.append(f"- {level2}｜{e.name}｜{e.value_for(plan.req.year, plan.req.budget)}｜{e.basis}")
     return "\n".join(lines)
 
 
@@ -151,10 +175,22 @@ def build_draft(
     return draft, unknown
 
 
-def problems_of(draft: Draft) -> tuple[list[str], bool]:
+def problems_of(draft: Draft, plan: Plan | None = None) -> tuple[list[str], bool]:
     """Problem lines for a revision request, and whether any of them blocks the draft (incomplete,
-    cost ≠ budget, an error finding). Warnings are sent back too but may remain after the last round."""
+    cost ≠ budget, a description number lost, a name no clerk would write, an error finding). Warnings
+    are sent back too but may remain after the last round."""
     lines, blocking = [], False
+    if plan is not None:
+        values = [i.value_raw for i in draft.project.indicators]
+        for q in plan.reading.quantities:
+            if q.role != "derived" and not any(value_matches(q.value, v, draft.request.year) for v in values):
+                lines.append(f"- [错误] 项目描述中的“{q.source}”没有对应的指标行：请设置“{q.name}”，指标值 {q.value}。")
+                blocking = True
+    for i in draft.project.indicators:
+        why = garbage_name(i.level3)
+        if why:
+            lines.append(f"- [错误] 三级指标“{i.level3}”不是规范的指标名称（{why}），请改成“对象+动作+计量”的名词短语。")
+            blocking = True
     findings: list[Finding] = [f for f in review_draft(draft) if f.severity in ("error", "warning")]
     if missing := missing_categories(draft.project):
         lines.append(f"- [错误] 缺少必备指标：{'、'.join(missing)}。")
@@ -163,7 +199,7 @@ def problems_of(draft: Draft) -> tuple[list[str], bool]:
         have = [i.value_raw for i in draft.project.indicators if canonical_level2(i.level2) == COST]
         got = f"（现为 {'、'.join(have)}）" if have else "（现在没有成本指标）"
         lines.append(
-            f"- [错误] 成本指标应为一行“项目预算控制数”，指标值 ≤{format_number(draft.request.budget)}万元{got}。"
+            f"- [错误] 成本指标应有一行“项目总成本”，指标值 ≤{format_number(draft.request.budget)}万元{got}。"
         )
         blocking = True
     for f in findings:
@@ -198,17 +234,18 @@ class LLMDrafter:
 
 
 def _draft(req: DraftRequest, precedents: PrecedentSource, chat_model) -> Draft:
-    similar = precedents.similar_projects(f"{req.name} {req.purpose} {req.hints}".strip(), k=5)
-    catalog, examples = precedent_catalog(similar, req.year)
+    plan = make_plan(req, precedents, get_embedder())
+    catalog, examples = precedent_catalog(plan.alike, req.year)
     chat = chat_model
     system = prompt(
-        "draft", year=req.year, budget=format_number(req.budget), request=request_text(req), precedents=examples
+        "draft", year=req.year, budget=format_number(req.budget), request=request_text(req), precedents=examples,
+        quantities=quantities_text(plan), library=library_text(plan),
     )
     base = [("system", system), ("user", f"请为项目「{req.name}」起草绩效目标表，按要求输出 JSON。")]
     result = _ask(chat, base)
     for revision in range(MAX_REVISIONS + 1):
         draft, unknown = build_draft(req, result.parsed, catalog)
-        problems, blocking = problems_of(draft)
+        problems, blocking = problems_of(draft, plan)
         if not problems or (revision == MAX_REVISIONS and not blocking):
             break
         if revision == MAX_REVISIONS:
@@ -234,10 +271,11 @@ def _draft(req: DraftRequest, precedents: PrecedentSource, chat_model) -> Draft:
         draft.notes.append(f"大模型按自查意见修改了{revision}次。")
     if unknown:
         draft.notes.append(f"大模型引用的往年指标编号{'、'.join(dict.fromkeys(unknown))}不存在，已忽略。")
-    if not similar or similar[0].score < WEAK_SIMILARITY:
+    if not plan.alike:
         draft.notes.append(
-            "往年资料中没有足够相似的项目，大模型主要依据项目描述和通用要求起草，请重点核对各项指标值。"
+            "往年资料中没有足够相似的同领域项目，大模型依据项目描述和指标库起草，请重点核对各项指标值。"
         )
+    draft.notes += [f"项目描述中的“{u.text}”未设指标：{u.reason}。" for u in plan.reading.unused] + plan.reading.checks
     return self_review(draft)
 
 

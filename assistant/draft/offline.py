@@ -1,84 +1,119 @@
-"""Drafting a 绩效目标表 from a project description, grounded in similar prior-year projects.
+"""The offline drafting engine: rules, retrieval and the indicator library, no generation.
 
-The offline engine assembles the table from precedent rows and the description's own numbers; the
-LLM engine (llm.py) asks a model for the same Draft. Both end in `self_review`: a returned draft has
-no error-level findings from our reviewer.
+Rows come, in this order, from (1) the description's own numbers, each named as a clerk names it
+(quantities.py), (2) the total-cost row, (3) for every other slot a prior-year row of a project that is
+really alike (same sector, similar enough), else (4) the sector's common indicators from the library,
+else (5) a generic template. 效益 rows follow from what the money is for (降尘 -> 生态效益). The result
+goes through `self_review`: a returned draft has no error-level findings from our reviewer.
 """
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-from pathlib import Path
-
 from ..categories import (
     BENEFIT,
     COST,
+    ECOLOGICAL,
+    ECONOMIC,
     OUTPUT,
     QUALITY,
     QUANTITY,
     SATISFACTION,
+    SERVICE_SATISFACTION,
+    SOCIAL,
     SUSTAINABLE,
     TIMELINESS,
     canonical_level2,
+    level1_of_level2,
 )
 from ..kb.embeddings import Embedder, get_embedder
 from ..models import Draft, DraftRequest, DraftRow, Project
 from ..values import format_number
-from ..yamlfile import read_yaml
-from .precedents import PrecedentSource, flagged_rows
+from .goal import goal_text
+from .kinds import type_rows
+from .library_rows import Pick, overlap, pick
+from .notes import draft_notes
+from .plan import WEAK_SIMILARITY, Plan, make_plan
+from .precedents import PrecedentSource
+from .quality import garbage_name
+from .reading import Quantity
 from .rows import (
     SLOTS,
     Candidate,
-    Description,
     Slot,
-    deadline_value,
-    goal_text,
     is_measurable,
     make_indicator,
     measurable_benefit,
-    read_description,
     scale_quantity,
     spending_plan,
 )
 from .selfcheck import self_review
+from .templates import templates
 
-WEAK_SIMILARITY = 0.875  # e5 cosine below which a precedent project is not really alike
-ROW_FIT_MIN = 0.866  # e5 cosine between a precedent row and the description below which it does not fit
-TEMPLATES = Path(__file__).resolve().parent.parent / "data" / "draft_templates.yaml"
-_RECURRING = re.compile(r"运转|运行|维护|运维|经费|保险|工资|补助|补贴|日常|服务费")
+__all__ = ["WEAK_SIMILARITY", "OfflineDrafter", "quantity_row", "library_row", "total_cost_row"]
 
 
-@lru_cache(maxsize=1)
-def templates() -> dict[str, dict[str, str]]:
-    return read_yaml(TEMPLATES, "起草模板文件")
+def quantity_row(q: Quantity) -> DraftRow:
+    """A row the description's own words call for."""
+    ind = make_indicator(level1_of_level2(q.level2), q.level2, q.name, q.description, q.value, q.basis)
+    note = f"取自项目描述“{q.source}”" if q.role != "derived" else f"由项目描述测算：{q.note}"
+    if q.note and q.role != "derived":
+        note += f"；{q.note}"
+    return DraftRow(indicator=ind, precedents=[], confidence=0.9 if q.role != "derived" else 0.8, note=note)
 
 
-def _ranked(candidates: list[Candidate], text: str, embedder: Embedder) -> list[Candidate]:
-    """Candidates whose row fits the description, best first: project similarity x row quality x fit."""
-    if not candidates:
-        return []
-    vecs = embedder.embed_passages([f"{c.indicator.level3} {c.indicator.description}" for c in candidates])
-    fit = vecs @ embedder.embed_query(text)
-    scored = []
-    for c, f in zip(candidates, fit):
-        if float(f) < ROW_FIT_MIN:
-            continue
-        quality = 1.0 if is_measurable(c.indicator) else 0.6
-        scored.append((c.similarity * quality * float(f), c))
-    return [c for _, c in sorted(scored, key=lambda sc: sc[0], reverse=True)]
+def library_row(p: Pick, req: DraftRequest, sector_name: str) -> DraftRow:
+    e = p.entry
+    basis = e.basis if e.l2 != SERVICE_SATISFACTION or "问卷" in e.basis else "问卷调查"
+    ind = make_indicator(level1_of_level2(e.l2), e.l2, e.name, e.description, e.value_for(req.year, req.budget), basis)
+    if p.guessed:
+        note, conf = f"指标库（{sector_name}）常用指标，数值为县级常见量级，请按本项目实际任务量修改", 0.3
+    else:
+        note, conf = f"指标库（{sector_name}）常用指标", 0.6 if p.hits else 0.5
+    return DraftRow(indicator=ind, precedents=[], confidence=conf, note=note)
 
 
-def _template_row(level1: str, level2: str) -> DraftRow | None:
-    t = templates().get(level2)
+def total_cost_row(req: DraftRequest) -> DraftRow:
+    t = templates()["total_cost"]
+    value = t["value"].replace("{budget}", format_number(req.budget))
+    ind = make_indicator(OUTPUT, COST, t["level3"], t["description"], value, t["basis"])
+    return DraftRow(indicator=ind, precedents=[], confidence=1.0, note="按本项目预算数设定")
+
+
+def template_row(level2: str, req: DraftRequest) -> DraftRow | None:
+    t = templates()["rows"].get(level2)
     if t is None:
         return None
-    ind = make_indicator(level1, level2, t["level3"], t["description"], str(t["value"]), t["basis"])
-    return DraftRow(indicator=ind, precedents=[], confidence=0.3, note="往年资料中没有合适的同类指标，采用通用指标")
+    value = str(t["value"]).replace("{year}", str(req.year))
+    ind = make_indicator(level1_of_level2(level2), level2, t["level3"], t["description"], value, t["basis"])
+    return DraftRow(indicator=ind, precedents=[], confidence=0.3, note="往年资料和指标库中没有合适的同类指标，采用通用指标")
+
+
+def task_rows(plan: Plan) -> list[DraftRow]:
+    """A quantity row named after what the description says is done (维修审判大楼玻璃幕墙 ->
+    审判大楼玻璃幕墙维修数量) when it gives no number: the clerk fills in the amount."""
+    import re
+
+    from .naming import main_verb, rearranged, tail
+
+    for clause in re.split(r"[，。；,;]", plan.req.purpose or ""):
+        toks = tail(clause)
+        k = main_verb(toks)
+        if k is None:
+            continue
+        name = rearranged(toks[k:]) + "数量"
+        if garbage_name(name) or name == text_of_toks(toks[k:]) + "数量":
+            continue
+        ind = make_indicator(OUTPUT, QUANTITY, name, f"反映年度{name.removesuffix('数量')}任务的完成数量", "≥1项", "计划标准（年度工作计划）")
+        return [DraftRow(indicator=ind, precedents=[], confidence=0.3, note="描述中没有数量：指标值请按实际任务量填写（如面积、处数）")]
+    return []
+
+
+def text_of_toks(toks) -> str:
+    return "".join(w for w, _ in toks)
 
 
 class OfflineDrafter:
-    """Rules and retrieval, no generation."""
+    """Rules, retrieval and the library, no generation."""
 
     engine = "offline"
 
@@ -90,100 +125,120 @@ class OfflineDrafter:
         """A complete, self-reviewed draft (no error-level findings left)."""
         return self_review(self.compose(req))
 
-    def compose(self, req: DraftRequest) -> Draft:
-        """The table as assembled from precedents and the description, before self-review."""
-        text = f"{req.name} {req.purpose} {req.hints}".strip()
-        desc = read_description(f"{req.purpose} {req.hints}")
-        similar = self.precedents.similar_projects(text, k=5)
+    def compose(self, req: DraftRequest, plan: Plan | None = None) -> Draft:
+        """The table as assembled from the description, precedents and the library, before self-review."""
+        plan = plan or make_plan(req, self.precedents, self.embedder)
         project = Project(
             name=req.name, budget=req.budget, fiscal_funds=req.fiscal_funds if req.fiscal_funds is not None else req.budget,
             other_funds=req.other_funds, purpose=req.purpose, unit_code=req.unit_code, unit_name=req.unit_name,
         )
         draft = Draft(request=req, project=project, engine="offline")
-        flagged = flagged_rows(similar, req.year)
-        pool = [
-            Candidate(i, s.project, s.document, s.score) for s in similar for i in s.project.indicators
-            if i.value.kind != "placeholder" and (id(s.project), i.source.row) not in flagged
-        ]
-        self.weak = not similar or similar[0].score < WEAK_SIMILARITY
-        ranked = _ranked(pool, text, self.embedder)
-        for slot in SLOTS:
-            options = [c for c in ranked if canonical_level2(c.indicator.level2) in slot.accepts]
-            draft.rows += self._fill(slot, options, req, desc)
+        own = [quantity_row(q) for q in plan.reading.quantities]
+        draft.rows = list(own)
+        draft.rows.append(total_cost_row(req))
+        self._fill_slots(plan, draft.rows)
+        draft.rows.sort(key=lambda r: _ORDER.get(canonical_level2(r.indicator.level2), 99))
         project.indicators = [r.indicator for r in draft.rows]
-        grounded = [r for r in draft.rows if r.precedents and r.note.startswith(("沿用", "按往年"))]
-        own = [r for r in draft.rows if r.note.startswith(("取自项目描述", "按本项目预算"))]  # the user's own words
-        weak = [r.indicator.level3 for r in draft.rows if r not in grounded and r not in own]
-        if weak and (self.weak or len(grounded) + len(own) < len(draft.rows) / 2 or any(not r.precedents for r in draft.rows if r not in own)):
-            draft.notes.append(
-                f"往年资料中没有足够相似的同类指标：{len(weak)} 行按通用要求或弱相关的往年指标起草，请重点核对："
-                + "、".join(weak) + "。"
-            )
-        project.spending_plan = spending_plan(desc.deadline_month, bool(_RECURRING.search(req.name)) and not desc.deadline_month)
+        deadline = plan.reading.deadline
+        project.spending_plan = spending_plan(deadline.number and int(deadline.number) if deadline else None, plan.recurring)
         project.goal = goal_text(req, draft.rows)
+        draft.notes += draft_notes(plan, draft.rows)
         return draft
 
-    def _fill(self, slot: Slot, options: list[Candidate], req: DraftRequest, desc: Description) -> list[DraftRow]:
-        best = options[0] if options else None
-        prec = [best.precedent()] if best else []
-        conf = round(best.similarity, 2) if best else 0.3
-        y = req.year
-        if slot.level2 == QUANTITY:
-            rows = [
-                DraftRow(
-                    indicator=make_indicator(OUTPUT, QUANTITY, q.level3, q.description, q.value, "项目实施方案及年度工作计划"),
-                    precedents=[], confidence=0.9, note="取自项目描述中的数量",
-                )
-                for q in desc.quantities[:3]
-            ]
-            if rows:
-                return rows
-            if best is not None and (not self.weak or best.similarity >= WEAK_SIMILARITY - 0.01):
-                # the best row, plus a second quantity of the same precedent project when it has one
-                companions = [o for o in options[1:] if o.project is best.project][:1]
-                rows = []
-                for c in [best, *companions]:
-                    row = _precedent_quantity(c, req.budget)
-                    if row is not None and row.indicator.level3 not in {r.indicator.level3 for r in rows}:
-                        rows.append(row)
-                if rows:
-                    return rows
-            return [DraftRow(indicator=make_indicator(OUTPUT, QUANTITY, f"{_short(req.name)}任务完成数量", "年度内完成项目规定的全部任务", "≥1项", "项目实施方案"), precedents=[], confidence=0.3, note="描述中没有数量，往年也无可比的同类项目，请按实际任务量修改")]
-        if slot.level2 == QUALITY:
-            if desc.rates:
-                label, value = desc.rates[0]
-                return [DraftRow(indicator=make_indicator(OUTPUT, QUALITY, label, f"{label}达到项目要求", f"≥{format_number(value)}%", "项目实施方案及行业标准"), precedents=[], confidence=0.9, note="取自项目描述中的比率")]
-            if best is not None and best.indicator.value.kind == "percentage" and (best.indicator.value.number or 0) <= 100:
-                i = best.indicator
-                value = "100%" if (i.value.number or 0) >= 100 else i.value_raw
-                return [DraftRow(indicator=make_indicator(OUTPUT, QUALITY, i.level3, i.description, value, i.basis or "行业标准"), precedents=prec, confidence=conf, note="沿用往年同类项目的质量指标")]
-            return [_template_row(OUTPUT, QUALITY)]
-        if slot.level2 == TIMELINESS:
-            month = desc.deadline_month
-            if month is None and best is not None and best.indicator.value.kind == "date" and not best.indicator.value.past_tense:
-                month = best.indicator.value.month
-            if best is not None and month is None and best.indicator.value.kind == "percentage" and (best.indicator.value.number or 0) <= 100 and best.indicator.value.operator != ">=":
-                i = best.indicator
-                return [DraftRow(indicator=make_indicator(OUTPUT, TIMELINESS, i.level3, i.description, i.value_raw, i.basis or "年度工作计划"), precedents=prec, confidence=conf, note="沿用往年同类项目的时效指标")]
-            note = "取自项目描述中的完成时限" if desc.deadline_month else "完成时间设在预算年度内"
-            return [DraftRow(indicator=make_indicator(OUTPUT, TIMELINESS, "项目完成时间", "在规定时限内完成项目全部任务", deadline_value(y, month), "项目实施方案及年度工作计划"), precedents=[] if desc.deadline_month else prec, confidence=0.8 if desc.deadline_month else conf * 0.8, note=note)]
-        if slot.level2 == COST:
-            value = f"≤{format_number(req.budget)}万元"
-            return [DraftRow(indicator=make_indicator(OUTPUT, COST, "项目预算控制数", "项目全年支出控制在批复预算以内", value, "年初预算安排"), precedents=[], confidence=1.0, note="按本项目预算数设定")]
-        if slot.level1 == BENEFIT:
-            if slot.level2 == SUSTAINABLE and (best is None or not is_measurable(best.indicator)):
-                return []  # optional: only a measurable precedent earns a place
-            if best is None:
-                row = _template_row(BENEFIT, slot.level2)
-                return [row] if row else []
-            ind, note = measurable_benefit(best, slot)
-            return [DraftRow(indicator=ind, precedents=prec, confidence=conf * (1.0 if "沿用" in note else 0.7), note=note)]
-        if slot.level1 == SATISFACTION:
-            if best is None or best.indicator.value.kind != "percentage" or not 80 <= (best.indicator.value.number or 0) < 100:
-                return [_template_row(SATISFACTION, slot.level2)]
-            i = best.indicator
-            return [DraftRow(indicator=make_indicator(SATISFACTION, slot.level2, i.level3, "通过问卷调查了解服务对象对项目实施的满意程度", i.value_raw, "问卷调查"), precedents=prec, confidence=conf, note="满意度以问卷调查为准")]
+    # --- the slots the description does not fill --------------------------------------------------
+    def _fill_slots(self, plan: Plan, rows: list[DraftRow]) -> None:
+        """Add rows slot by slot; each step sees the rows already there (no duplicates)."""
+        slot = {s.level2: s for s in SLOTS}
+
+        def count(level2: str) -> int:
+            return sum(1 for r in rows if canonical_level2(r.indicator.level2) == level2)
+
+        def first(*options) -> None:
+            for make in options:
+                got = make()
+                if got:
+                    rows.extend(got)
+                    return
+
+        prec = lambda l2: (lambda: [r] if (r := self._from_precedent(slot[l2], plan, _names(rows))) else [])  # noqa: E731
+        lib = lambda l2, cue=False, evidence=False: (lambda: self._library(plan, l2, rows, cue, evidence))  # noqa: E731
+        typed = lambda l2: (lambda: self._typed(plan, l2, rows))  # noqa: E731
+        tmpl = lambda l2: (lambda: [r] if (r := template_row(l2, plan.req)) else [])  # noqa: E731
+        if not count(QUANTITY):
+            first(prec(QUANTITY), lambda: task_rows(plan), lib(QUANTITY, True), tmpl(QUANTITY))
+        if count(QUALITY) < 2:
+            first(prec(QUALITY), lib(QUALITY, True))
+            if count(QUALITY) < 2:
+                first(typed(QUALITY))
+            if not count(QUALITY):
+                first(lib(QUALITY, evidence=True), tmpl(QUALITY))
+        if not count(TIMELINESS):
+            first(prec(TIMELINESS), typed(TIMELINESS), lib(TIMELINESS, evidence=True), tmpl(TIMELINESS))
+        elif any(q.kind == "standard" for q in plan.reading.quantities):
+            first(typed(TIMELINESS))  # a subsidy paid out: 发放及时率 beside the deadline
+        for l2 in (ECONOMIC, ECOLOGICAL):
+            if l2 in plan.intents and not count(l2):
+                first(prec(l2), lib(l2, True), lib(l2))
+        first(prec(SOCIAL), lib(SOCIAL, True), typed(SOCIAL), lib(SOCIAL), tmpl(SOCIAL))
+        first(prec(SUSTAINABLE), lib(SUSTAINABLE, True))
+        first(prec(SERVICE_SATISFACTION), lib(SERVICE_SATISFACTION, evidence=True), lib(SERVICE_SATISFACTION), tmpl(SERVICE_SATISFACTION))
+
+    def _library(self, plan: Plan, level2: str, rows: list[DraftRow], need_cue: bool, need_evidence: bool = False) -> list[DraftRow]:
+        units = tuple({q.unit.lstrip("万") for q in plan.reading.quantities if q.unit})
+        picks = pick(plan.sectors, level2, plan.text, 1, _names(rows), need_cue=need_cue, embedder=self.embedder,
+                     avoid_units=units, need_evidence=need_evidence)
+        if level2 == QUANTITY:
+            picks = [p for p in picks if p.hits]  # a guessed quantity only when the project's words ask for it
+        name = plan.sector.sector if plan.sector else "通用"
+        return [library_row(p, plan.req, name) for p in picks]
+
+    def _typed(self, plan: Plan, level2: str, rows: list[DraftRow]) -> list[DraftRow]:
+        """The quality or timeliness row of the project's kind (subsidy: 补助对象认定准确率 …)."""
+        from rapidfuzz import fuzz
+
+        for t in type_rows(plan.text, plan.reading, level2, plan.req.name):
+            if any(fuzz.ratio(t.level3, n) >= 70 for n in _names(rows)):
+                continue
+            ind = make_indicator(level1_of_level2(level2), level2, t.level3, t.description, t.value, t.basis)
+            return [DraftRow(indicator=ind, precedents=[], confidence=0.6, note=f"按项目类型（{_KIND_LABELS.get(t.kind, t.kind)}）的常设指标")]
         return []
+
+    def _from_precedent(self, slot: Slot, plan: Plan, taken: tuple[str, ...]) -> DraftRow | None:
+        """The best-fitting row of an alike prior-year project for this slot, made measurable."""
+        options = [
+            c for c in plan.pool
+            if canonical_level2(c.indicator.level2) in slot.accepts and c.indicator.level3 not in taken
+            and overlap(f"{c.indicator.level3}{c.indicator.description}", plan.text)  # it is about this project
+            and not garbage_name(c.indicator.level3)
+        ]
+        if not options:
+            return None
+        best = options[0]
+        i, conf, prec = best.indicator, round(best.similarity, 2), [best.precedent()]
+        if slot.level2 == QUANTITY:
+            return _precedent_quantity(best, plan.req.budget)
+        if slot.level2 == QUALITY and i.value.kind == "percentage" and (i.value.number or 0) <= 100:
+            value = "100%" if (i.value.number or 0) >= 100 else i.value_raw
+            return DraftRow(indicator=make_indicator(OUTPUT, QUALITY, i.level3, i.description, value, i.basis or "行业标准"), precedents=prec, confidence=conf, note="沿用往年同类项目的质量指标")
+        if slot.level2 == TIMELINESS and i.value.kind == "percentage" and (i.value.number or 0) <= 100 and i.value.operator != ">=":
+            return DraftRow(indicator=make_indicator(OUTPUT, TIMELINESS, i.level3, i.description, i.value_raw, i.basis or "年度工作计划"), precedents=prec, confidence=conf, note="沿用往年同类项目的时效指标")
+        if slot.level1 == BENEFIT and is_measurable(i) and i.value.kind != "money":
+            ind, note = measurable_benefit(best, slot)
+            return DraftRow(indicator=ind, precedents=prec, confidence=conf, note=note)
+        if slot.level1 == SATISFACTION and i.value.kind == "percentage" and 80 <= (i.value.number or 0) < 100:
+            basis = i.basis if "问卷" in (i.basis or "") else "问卷调查"
+            return DraftRow(indicator=make_indicator(SATISFACTION, slot.level2, i.level3, "通过问卷调查了解服务对象对项目实施的满意程度", i.value_raw, basis), precedents=prec, confidence=conf, note="沿用往年同类项目的满意度指标")
+        return None
+
+
+_KIND_LABELS = {"subsidy": "补助类", "construction": "工程类", "procurement": "采购类", "service": "购买服务类", "training": "培训类"}
+
+
+def _names(rows: list[DraftRow]) -> tuple[str, ...]:
+    return tuple(r.indicator.level3 for r in rows)
+
+
+_ORDER = {c: k for k, c in enumerate((QUANTITY, QUALITY, TIMELINESS, COST, ECONOMIC, SOCIAL, ECOLOGICAL, SUSTAINABLE, SERVICE_SATISFACTION))}
 
 
 def _precedent_quantity(c: Candidate, budget: float) -> DraftRow | None:
@@ -199,7 +254,3 @@ def _precedent_quantity(c: Candidate, budget: float) -> DraftRow | None:
         ind = make_indicator(OUTPUT, QUANTITY, i.level3, i.description, i.value_raw, i.basis or "年度工作计划")
         return DraftRow(indicator=ind, precedents=[c.precedent()], confidence=conf * 0.7, note="沿用往年同类项目的数量，请按本年任务核对")
     return None
-
-
-def _short(name: str) -> str:
-    return re.sub(r"(经费|费用|资金|项目)$", "", name)[:16] or name

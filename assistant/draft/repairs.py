@@ -6,7 +6,8 @@ from __future__ import annotations
 from ..categories import BENEFIT, COST, SATISFACTION, canonical_level2
 from ..models import Draft, DraftRow, Finding
 from ..values import format_number
-from .rows import GRADED_SCALE, GRADED_VALUE, deadline_value, goal_text, make_indicator, spending_plan
+from .goal import goal_text
+from .rows import GRADED_SCALE, GRADED_VALUE, deadline_value, make_indicator, spending_plan
 
 
 def _row_of(draft: Draft, f: Finding) -> DraftRow | None:

@@ -20,6 +20,11 @@ SUITE_METRICS = {
     ],
     "draft": [
         ("structure", "结构完整"),
+        ("categories", "必备二级指标"),
+        ("numbers", "描述数字带入指标"),
+        ("names", "指标名称规范"),
+        ("agreement", "与期望指标对应"),
+        ("values", "期望指标值一致"),
         ("quantified", "量化率"),
         ("cost", "成本与预算一致"),
         ("review", "自查无错误"),
@@ -106,6 +111,13 @@ def run_blocks(meta: dict, scores: dict) -> list[Block]:
         elif s.get("by_document"):
             docs = [[d, n["cases"], n["pass_rate"]] for d, n in s["by_document"].items()]
             b += [("h", 3, "按用例文件"), ("t", 0, Table(["用例文件", "用例数", "通过率"], docs, {2}))]
+        if s.get("by_sector"):
+            rows = [
+                [name, n["cases"], n["pass_rate"], n["score"], n.get("numbers"), n.get("agreement"), n.get("names")]
+                for name, n in s["by_sector"].items()
+            ]
+            headers = ["领域", "用例数", "通过率", "得分", "描述数字", "期望指标", "名称"]
+            b += [("h", 3, "按领域"), ("t", 0, Table(headers, rows, {2, 3, 4, 5, 6}))]
         failed = [
             [c["id"], c.get("file", ""), c["score"], c["reason"] or "—"]
             for c in s.get("cases", [])

@@ -34,7 +34,12 @@ SCORERS: list[Scorer] = [
     Scorer("findings", "review", "审核意见的精确率/召回率/F1（按项目+指标+类别匹配）", fn=score_review_case),
     Scorer("qa_correct", "qa", "答案正确（期望数值与未找到状态）", fn=score_correct),
     Scorer("qa_citations", "qa", "引用正确（期望的表、行、字段，引文在原文中）", fn=score_citations),
-    Scorer("draft", "draft", "起草稿：结构、量化率、成本、自查错误、覆盖参考指标", fn=score_draft),
+    Scorer(
+        "draft",
+        "draft",
+        "起草稿：结构、必备二级、描述数字带入、名称、与期望指标对应、量化率、成本、自查错误、覆盖参考指标",
+        fn=score_draft,
+    ),
     Scorer("retrieval", "retrieval", "检索：recall@k 与 MRR", fn=score_case),
     Scorer("draft_readability", "draft", "大模型评审：起草稿是否通顺、可衡量（1–5分）", llm=True),
 ]
@@ -149,14 +154,22 @@ def score_qa_suite(files: list[CaseFile], answers: dict[str, dict], docs: Docume
     }
 
 
-DRAFT_PARTS = ("structure", "quantified", "cost", "review", "coverage")
+DRAFT_PARTS = (
+    "structure", "categories", "numbers", "names", "agreement", "values", "quantified", "cost", "review", "coverage",
+)
 DRAFT_LABELS = {
     "structure": "结构",
+    "categories": "必备二级",
+    "numbers": "描述数字",
+    "names": "名称",
+    "agreement": "期望指标",
+    "values": "期望值",
     "quantified": "量化",
     "cost": "成本",
     "review": "自查",
     "coverage": "覆盖",
 }
+NO_SECTOR = "未标注领域"
 
 
 def score_draft_suite(
@@ -164,21 +177,22 @@ def score_draft_suite(
 ) -> dict:
     results = []
     for cf, case, rec in _pairs(files, answers):
+        sector = case.sector or NO_SECTOR
         if rec.get("error"):
-            results.append(_result(case.id, cf.stem, False, 0.0, _error(rec), {}))
+            results.append({**_result(case.id, cf.stem, False, 0.0, _error(rec), {}), "sector": sector})
             continue
         draft = Draft.model_validate(rec["draft"])
         ref = None
         if case.reference is not None:
             ref = docs.get(case.reference.document).projects[case.reference.table - 1]
-        ds = score_draft(draft, ref, embedder)
+        ds = score_draft(draft, ref, embedder, case)
         parts = {k: getattr(ds, k) for k in DRAFT_PARTS if getattr(ds, k) is not None}
         metrics = {k: r4(s.score) for k, s in parts.items()}
         reason = "；".join(
             f"{DRAFT_LABELS[k]}：{s.reason}" for k, s in parts.items() if s.reason and not s.passed
         )
         score = sum(metrics.values()) / len(metrics)
-        results.append(_result(case.id, cf.stem, ds.passed, score, reason, metrics))
+        results.append({**_result(case.id, cf.stem, ds.passed, score, reason, metrics), "sector": sector})
     # headline: the mean case score (coverage included); pass/fail follows drafts.DraftScore.passed
     out = {
         "score": _mean([r["score"] for r in results]),
@@ -187,7 +201,23 @@ def score_draft_suite(
     for k in DRAFT_PARTS:
         out[k] = _mean([r["metrics"][k] for r in results if k in r["metrics"]])
     out.update(cases_total=len(results), cases_passed=sum(r["passed"] for r in results))
-    return {**out, "by_document": _by_file(results), "cases": _sorted(results)}
+    return {**out, "by_document": _by_file(results), "by_sector": _by_sector(results), "cases": _sorted(results)}
+
+
+def _by_sector(results: list[dict]) -> dict:
+    """Per sector: cases, pass rate, mean score, and the mean of the parts that say most about drafting."""
+    groups: dict[str, list[dict]] = {}
+    for r in results:
+        groups.setdefault(r.get("sector") or NO_SECTOR, []).append(r)
+    out = {}
+    for sector, rs in sorted(groups.items()):
+        row = {"cases": len(rs), "pass_rate": _mean([float(r["passed"]) for r in rs]), "score": _mean([r["score"] for r in rs])}
+        for k in ("numbers", "agreement", "names"):
+            vals = [r["metrics"][k] for r in rs if k in r["metrics"]]
+            if vals:
+                row[k] = _mean(vals)
+        out[sector] = row
+    return out
 
 
 def score_retrieval_suite(files: list[CaseFile], answers: dict[str, dict], docs: Documents) -> dict:
