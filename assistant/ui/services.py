@@ -32,12 +32,14 @@ def run_review(
     embedder=None,
     kb=None,
     use_llm: bool = False,
+    on_step=None,
 ):
-    """Rules (plus the embedding-assisted goal map), and the LLM checks when asked for and available."""
+    """Rules (plus the embedding-assisted goal map), and the LLM checks when asked for and available.
+    `on_step(done, total, what)` sees the progress and may raise to cancel (Reviewer.review_in_steps)."""
     from ..engines import reviewer as make_reviewer
 
     reviewer, notices = make_reviewer(settings, use_llm=use_llm, kb=kb, embedder=embedder)
-    result = reviewer.review(doc, source_text=source_text)
+    result = reviewer.review_in_steps(doc, source_text=source_text, on_step=on_step)
     result.notices = notices + result.notices
     return result
 
@@ -61,3 +63,31 @@ def source_text(data: bytes, name: str) -> str | None:
         return decode_text(data, name)
     except Exception:  # noqa: BLE001 - only an aid to one rule
         return None
+
+
+def in_background(work, tick, every: float = 0.3):
+    """Run `work()` in a worker thread and call `tick(seconds)` every `every` seconds until it ends.
+
+    Each tick is a Streamlit call, which is where Streamlit stops a run that the user cancelled (a 停止
+    button, another page, a closed tab): the page is free at once, and the worker finishes its one call
+    (bounded by the model client's timeout) without anyone waiting for it."""
+    import threading
+    import time
+
+    box: dict = {}
+
+    def run() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as e:  # noqa: BLE001 - re-raised in the caller's thread
+            box["error"] = e
+
+    worker = threading.Thread(target=run, name="app-work", daemon=True)
+    start = time.monotonic()
+    worker.start()
+    while worker.is_alive():
+        tick(time.monotonic() - start)
+        worker.join(every)
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
