@@ -228,12 +228,17 @@ def draft_files(draft: Draft) -> dict[str, bytes]:
 
 _BRACKETED = re.compile(r"[\[【〔(（][^\]】〕)）]*[\]】〕)）]")  # 文号 such as 冀财资环[2023]107号
 _NAME_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
+_YEAR_SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?\s*[—–\-~～至到]+\s*((?:19|20)\d{2})(?=\s*年)")
 
 
 def name_year_warning(name: str, year: int) -> str | None:
-    """A warning when the project name carries a year (2025年…) and none of its years is the budget year;
-    a fund document number's year in brackets is not the project's year."""
-    years = {int(y) for y in _NAME_YEAR.findall(_BRACKETED.sub("", name or ""))}
+    """A warning when the project name carries a year (2025年…) and none of its years, nor a period it
+    names (2024年—2026年), is the budget year; a fund document number's year in brackets is not the
+    project's year."""
+    text = _BRACKETED.sub("", name or "")
+    if any(int(a) <= year <= int(b) for a, b in _YEAR_SPAN.findall(text)):
+        return None  # a period such as 2024年—2026年 that holds the budget year
+    years = {int(y) for y in _NAME_YEAR.findall(text)}
     if not years or year in years:
         return None
     shown = "、".join(f"{y}年" for y in sorted(years))

@@ -45,7 +45,7 @@ def browser_token() -> str:
     """The browser's workspace cookie; without one (AppTest, cookies blocked) a token for this session
     only, so nothing is shared and nothing survives a refresh."""
     token = st.context.cookies.get(COOKIE)
-    if token:
+    if isinstance(token, str) and len(token) >= 16:
         return token
     if TOKEN not in st.session_state:
         st.session_state[TOKEN] = secrets.token_urlsafe(32)
@@ -132,13 +132,16 @@ _SIDEBAR_WORDS = [
 ]
 
 
-def for_this_session(message: str) -> str:
-    """A library message worded for where this session's endpoint was set."""
-    if not endpoint():
-        return message
+def sidebar_wording(message: str) -> str:
+    """A library message that names the server's LLM settings, reworded for an endpoint set in the sidebar."""
     for env, words in _SIDEBAR_WORDS:
         message = message.replace(env, words)
     return message
+
+
+def for_this_session(message: str) -> str:
+    """A library message worded for where this session's endpoint was set."""
+    return sidebar_wording(message) if endpoint() else message
 
 
 # -- documents ---------------------------------------------------------------------------------------
