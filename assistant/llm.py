@@ -396,7 +396,7 @@ def _probe_failure(exc: Exception, timeout: float) -> str:
         return "无法连接：请检查服务地址（形如 http://主机:端口/v1）和服务是否已启动。"
     if isinstance(exc, openai.APIStatusError):
         hints = {
-            401: "API 密钥无效",
+            401: "访问密钥无效",
             403: "没有访问权限",
             404: "找不到接口或模型：请确认地址以 /v1 结尾、模型名称正确",
             429: "请求过于频繁或额度不足",

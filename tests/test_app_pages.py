@@ -92,7 +92,7 @@ def use_endpoint(at: AppTest, url: str, key: str = "") -> AppTest:
     """Set this session's model endpoint in the sidebar form."""
     one(at.sidebar.text_input, "服务地址").input(url)
     if key:
-        one(at.sidebar.text_input, "API 密钥").input(key)
+        one(at.sidebar.text_input, "访问密钥").input(key)
     one(at.sidebar.text_input, "模型名称").input("fake-model")
     return one(at.sidebar.button, "保存").click().run()
 

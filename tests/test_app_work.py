@@ -134,7 +134,7 @@ def test_api_key_is_write_only(browser):
     at = browser("key-browser-token-5")
     use_endpoint(at, "http://127.0.0.1:9/v1", key="sk-very-secret-0123")
     assert_clean(at)
-    field = one(at.sidebar.text_input, "API 密钥")
+    field = one(at.sidebar.text_input, "访问密钥")
     assert field.value == "" and "sk-very-secret" not in str(field.proto)  # never sent back
     assert "已设置" in field.placeholder
     assert any("已设置" in m for m in texts(at.sidebar.markdown))

@@ -84,10 +84,10 @@ def _endpoint_form() -> None:
         )
         # Write-only: the key is never sent back to the browser, not even as this field's value.
         key = st.text_input(
-            "API 密钥",
+            "访问密钥",
             value="",
             type="password",
-            placeholder="已设置（留空则不修改）" if ep and ep["api_key"] else "没有可留空",
+            placeholder="已设置（留空则不修改）" if ep and ep["api_key"] else "没有可以不填",
         )
         model = st.text_input("模型名称", value=ep["model"] if ep else "", placeholder="qwen2.5-7b-instruct")
         saved = st.form_submit_button("保存")
@@ -100,7 +100,7 @@ def _endpoint_form() -> None:
     if ep:
         c1, c2 = st.columns(2)
         if ep["api_key"]:
-            c1.markdown("API 密钥：**已设置**")
+            c1.markdown("访问密钥：**已设置**")
             if c2.button("清除密钥", key="endpoint_clear_key"):
                 state.clear_endpoint_key()
                 st.rerun()

@@ -104,12 +104,20 @@ def flips_frame(cmp: dict, suite: str) -> pd.DataFrame:
 
 
 def styled(frame: pd.DataFrame, with_previous: bool = True):
-    """Scores to four places; without a previous run, its (empty) columns are left out."""
+    """Scores to four places, counts as whole numbers; without a previous run, its (empty) columns are
+    left out."""
     if not with_previous:
         frame = frame.drop(
             columns=[c for c in ("上次得分", "上次", "变化", "通过→未通过", "未通过→通过") if c in frame]
         )
-    return frame.style.format(precision=4)
+
+    def number(v) -> str:
+        if v is None or pd.isna(v):
+            return "—"
+        return f"{v:.0f}" if float(v).is_integer() and abs(v) >= 1 else f"{v:.4f}".rstrip("0").rstrip(".")
+
+    numeric = [c for c in frame.columns if c in ("本次得分", "上次得分", "变化", "本次", "上次")]
+    return frame.style.format(number, subset=numeric)
 
 
 def trend_frame(runs: list[dict]) -> pd.DataFrame:

@@ -127,7 +127,7 @@ _SIDEBAR_WORDS = [
     ("JIXIAO_LLM_BASE_URL、JIXIAO_LLM_MODEL", "侧栏「大模型服务」中的服务地址和模型名称"),
     ("JIXIAO_LLM_BASE_URL", "侧栏「大模型服务」中的服务地址"),
     ("JIXIAO_LLM_MODEL", "侧栏「大模型服务」中的模型名称"),
-    ("JIXIAO_LLM_API_KEY", "侧栏「大模型服务」中的 API 密钥"),
+    ("JIXIAO_LLM_API_KEY", "侧栏「大模型服务」中的访问密钥"), ("API 密钥", "访问密钥"),
     ("调大 JIXIAO_LLM_TIMEOUT、", ""),
 ]
 
