@@ -71,6 +71,13 @@ def ready() -> bool:
 
 
 def _run(load: Loading) -> None:
+    try:  # yield the CPU to page scripts: a user waits on those, not on this load (Linux: per thread)
+        import os
+
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):
+        pass
+
     def step(done: float, total: int, name: str) -> None:
         load.done, load.total, load.name = done, total, name
 

@@ -96,6 +96,8 @@ m2.metric("起草引擎", "大模型" if d.engine == "llm" else "离线")
 m3.metric("指标行数", len(draft_state.edited_rows()))
 if warning := draft_grid.name_year_warning(p.name, d.request.year):
     st.warning(plain(warning))
+if not p.unit_name.strip():
+    st.caption("未填写预算单位：下载的表格中「预算单位」一栏为空，可在 Word/Excel 中补上，或填写后重新生成。")
 for note in d.notes:
     st.info(plain(state.for_this_session(note)))
 with st.expander("绩效目标与资金支出计划", expanded=False):
