@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from assistant.ui import chrome, components, state
+from assistant.ui import chrome, components, draft_state, state
 
 st.set_page_config(page_title="绩效目标助手", page_icon="📋", layout="wide")
 chrome.apply()
@@ -22,7 +22,8 @@ page = st.navigation(
         st.Page(PAGES / "evals.py", title="评测", icon=":material/monitoring:", url_path="evals"),
     ]
 )
-state.restore_workspace()
+if saved_draft := state.restore_workspace().get("draft"):  # a new session: this browser's work again
+    draft_state.open_saved(saved_draft)
 components.sidebar()
 try:
     page.run()

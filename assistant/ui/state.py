@@ -58,10 +58,11 @@ def workspace() -> Workspace:
     return st.session_state[WORKSPACE]
 
 
-def restore_workspace() -> None:
-    """Once per session: reopen the saved documents, the open document and the open draft."""
+def restore_workspace() -> dict[str, str]:
+    """Once per session: reopen the saved documents and the open document. Returns what was open
+    ({"draft": id, "document": key}) the first time, {} afterwards (draft_state reopens the draft)."""
     if st.session_state.get(RESTORED):
-        return
+        return {}
     st.session_state[RESTORED] = True
     ws = workspace()
     for item in ws.documents():
@@ -72,10 +73,7 @@ def restore_workspace() -> None:
     opened = ws.opened()
     if opened.get("document"):
         st.session_state[CURRENT] = opened["document"]
-    if opened.get("draft"):
-        from . import draft_state
-
-        draft_state.open_saved(opened["draft"])
+    return opened
 
 
 # -- model endpoint ----------------------------------------------------------------------------------
