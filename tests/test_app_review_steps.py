@@ -120,3 +120,28 @@ def test_project_name_year_against_budget_year(name, year, warned):
     assert (w is not None) == warned
     if w:
         assert f"{year}年" in w
+
+
+def test_pump_passes_chunks_ticks_while_waiting_and_reraises():
+    def slow_chunks():
+        yield "第一段"
+        time.sleep(0.35)
+        yield "第二段"
+
+    ticks = []
+    assert list(services.pump(slow_chunks(), ticks.append, every=0.05)) == ["第一段", "第二段"]
+    assert ticks and ticks == sorted(ticks)
+
+    def broken():
+        yield "半句"
+        raise RuntimeError("断了")
+
+    got = []
+    with pytest.raises(RuntimeError, match="断了"):
+        for chunk in services.pump(broken(), lambda s: None):
+            got.append(chunk)
+    assert got == ["半句"]
+
+
+def test_no_browser_is_not_a_closed_tab():
+    assert services.browser_gone() is False  # outside a Streamlit run nothing is stopped

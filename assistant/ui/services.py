@@ -91,3 +91,48 @@ def in_background(work, tick, every: float = 0.3):
     if "error" in box:
         raise box["error"]
     return box["value"]
+
+
+def browser_gone() -> bool:
+    """True when this run's browser tab has closed (its session is no longer connected): long work then
+    stops at its next step instead of running on for nobody."""
+    from streamlit import runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None or not runtime.exists():
+        return False
+    return not runtime.get_instance().is_active_session(ctx.session_id)
+
+
+def pump(chunks, tick, every: float = 0.3):
+    """The chunks of a stream, read by a worker thread; while none arrives, `tick(seconds)` runs every
+    `every` seconds (a Streamlit call, where a stopped run ends: the page is free at once)."""
+    import queue
+    import threading
+    import time
+
+    box: queue.Queue = queue.Queue()
+
+    def run() -> None:
+        try:
+            for chunk in chunks:
+                box.put(("chunk", chunk))
+            box.put(("done", None))
+        except BaseException as e:  # noqa: BLE001 - re-raised in the caller's thread
+            box.put(("error", e))
+
+    threading.Thread(target=run, name="app-stream", daemon=True).start()
+    start = time.monotonic()
+    while True:
+        try:
+            kind, value = box.get(timeout=every)
+        except queue.Empty:
+            tick(time.monotonic() - start)
+            continue
+        if kind == "chunk":
+            yield value
+        elif kind == "error":
+            raise value
+        else:
+            return

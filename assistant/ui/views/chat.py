@@ -5,7 +5,7 @@ never becomes an image, a link or HTML here."""
 import streamlit as st
 
 from assistant.safetext import inline, model_markdown, plain
-from assistant.ui import components, conversation, state
+from assistant.ui import components, conversation, services, state
 
 
 def show_answer(answer, doc) -> None:
@@ -56,6 +56,8 @@ for a in history:
         st.markdown(model_markdown(a.text))
         show_answer(a, doc)
 
+if st.session_state.get("chat_stop"):
+    st.info("已停止回答。")
 question = st.chat_input("请输入问题，例如：项目8的预算是多少？")
 if question and question.strip():
     with st.chat_message("user"):
@@ -71,10 +73,19 @@ if question and question.strip():
                 kb=kb,
                 findings=review.findings if review else None,
             )
-            shown, box = "", st.empty()
-            for chunk in stream:  # a model's Markdown is made safe as it arrives
+            shown, box, stop = "", st.empty(), st.empty()
+            stop.button("停止回答", key="chat_stop")  # a click reruns the page, which ends this run
+
+            def waiting(secs: float) -> None:
+                if services.browser_gone():
+                    st.stop()
+                if not shown:
+                    box.caption(f"正在回答…（已等待 {secs:.0f} 秒）")
+
+            for chunk in services.pump(stream, waiting):  # a model's Markdown is made safe as it arrives
                 shown += chunk
                 box.markdown(model_markdown(shown))
+            stop.empty()
             answer = stream.answer
             if answer.text != shown:  # the model failed mid-answer: show the offline answer in full
                 box.markdown(model_markdown(answer.text))

@@ -63,6 +63,8 @@ if submitted:
         with st.status("正在起草…", expanded=True) as status:
 
             def tick(secs: float) -> None:
+                if services.browser_gone():
+                    st.stop()
                 status.update(label=f"正在起草…（已用 {secs:.0f} 秒）")
 
             try:

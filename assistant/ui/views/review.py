@@ -51,8 +51,10 @@ if result is None:
     bar = st.progress(0.0, text="正在审核…")
 
     def step(done: int, total: int, what: str) -> None:
-        # Each call is also where Streamlit stops this run when the user cancels, leaves the page,
-        # picks another document or closes the tab.
+        # Each call is also where Streamlit stops this run when the user cancels, leaves the page or
+        # picks another document; a closed tab is checked here.
+        if services.browser_gone():
+            st.stop()
         bar.progress(done / total if total else 0.0, text=f"正在审核：{what}")
 
     try:
