@@ -376,3 +376,80 @@ def to_llm_error(exc: Exception, chat: BaseChatModel | None = None) -> LLMError:
         raw = message_text(exc.completion.choices[0].message.content) if exc.completion.choices else ""
         return LLMError("大模型的回答超出长度上限被截断：请缩短输入或分批处理。", raw=raw)
     return LLMError(f"大模型服务出错：{detail}。请稍后重试，或改用离线引擎。")
+
+
+# --- connection test (the app's 测试连接) -------------------------------------------------------------
+@dataclass
+class ProbeStep:
+    """One check of `probe_endpoint`: what was tried, whether it worked, and what the user should know."""
+
+    name: str
+    ok: bool
+    detail: str
+    seconds: float = 0.0
+
+
+def _probe_failure(exc: Exception, timeout: float) -> str:
+    if isinstance(exc, openai.APITimeoutError):
+        return f"{timeout:g} 秒内没有响应：服务接受了连接但不回答，请确认服务已正常启动、模型已加载。"
+    if isinstance(exc, openai.APIConnectionError):
+        return "无法连接：请检查服务地址（形如 http://主机:端口/v1）和服务是否已启动。"
+    if isinstance(exc, openai.APIStatusError):
+        hints = {
+            401: "访问密钥无效",
+            403: "没有访问权限",
+            404: "找不到接口或模型：请确认地址以 /v1 结尾、模型名称正确",
+            429: "请求过于频繁或额度不足",
+        }
+        code = exc.status_code
+        return f"服务返回 HTTP {code}：{hints.get(code) or ('服务内部错误' if code >= 500 else '请求被拒绝')}。"
+    return f"出错（{exc.__class__.__name__}）：{str(exc)[:120]}"
+
+
+def probe_endpoint(settings: Settings, timeout: float = 4.0) -> list[ProbeStep]:
+    """测试连接: list the models and ask for one token, both at once, each bounded by `timeout` seconds
+    (no retries), so a server that accepts connections but never answers is reported within a few
+    seconds. Returns one ProbeStep per check; never raises."""
+    from concurrent.futures import ThreadPoolExecutor, wait
+
+    base = settings.llm_base_url.rstrip("/")
+    if not base.startswith(("http://", "https://")):
+        return [ProbeStep("服务地址", False, f"「{base}」不是有效地址，请填写形如 http://主机:端口/v1 的地址。")]
+    client = openai.OpenAI(
+        base_url=base,
+        api_key=settings.llm_api_key.get_secret_value() or "EMPTY",
+        timeout=timeout,
+        max_retries=0,
+    )
+    model = settings.llm_model
+
+    def models() -> ProbeStep:
+        start = time.monotonic()
+        try:
+            names = [m.id for m in client.models.list().data]
+        except Exception as exc:  # noqa: BLE001 - reported, not raised
+            return ProbeStep("模型列表", False, _probe_failure(exc, timeout), time.monotonic() - start)
+        found = "，其中有" if model in names else "，但其中没有"
+        detail = f"可以访问（共 {len(names)} 个模型{found}「{model}」）"
+        return ProbeStep("模型列表", True, detail, time.monotonic() - start)
+
+    def tiny_call() -> ProbeStep:
+        start = time.monotonic()
+        try:
+            client.chat.completions.create(
+                model=model, messages=[{"role": "user", "content": "你好"}], max_tokens=1, temperature=0
+            )
+        except Exception as exc:  # noqa: BLE001 - reported, not raised
+            return ProbeStep("试答", False, _probe_failure(exc, timeout), time.monotonic() - start)
+        secs = time.monotonic() - start
+        return ProbeStep("试答", True, f"模型「{model}」已回答（{secs:.1f} 秒）", secs)
+
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="probe")
+    futures = [pool.submit(models), pool.submit(tiny_call)]
+    wait(futures, timeout=timeout + 2)
+    pool.shutdown(wait=False, cancel_futures=True)
+    names = ["模型列表", "试答"]
+    return [
+        f.result() if f.done() else ProbeStep(n, False, f"{timeout:g} 秒内没有响应。")
+        for f, n in zip(futures, names)
+    ]

@@ -56,6 +56,9 @@ class FakeOpenAI:
         self.requests: list[dict] = []  # chat completion bodies, in order
         self.embedding_requests: list[dict] = []
         self.headers: list[dict[str, str]] = []  # lower-cased headers of each chat request
+        # Hanging mode: > 0 makes every request (GET and POST) wait this many seconds before anything is
+        # read or answered: a server that accepts connections but never answers.
+        self.hang_seconds: float = 0.0
         self._queue: deque[Reply] = deque()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -170,7 +173,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def _hang(self) -> bool:
+        """True when the request should get no answer at all (hanging mode, or the server stopped)."""
+        secs = self.fake.hang_seconds
+        return bool(secs) and (self.fake._stopping.wait(secs) or True)
+
     def do_GET(self) -> None:
+        if self._hang():
+            return
         if self.path.rstrip("/").endswith("/models"):
             self._send_json(200, {"object": "list", "data": [{"id": "fake-model", "object": "model"}]})
         else:
@@ -179,6 +189,8 @@ class _Handler(BaseHTTPRequestHandler):
             )
 
     def do_POST(self) -> None:
+        if self._hang():
+            return
         length = int(self.headers.get("Content-Length") or 0)
         try:
             body = json.loads(self.rfile.read(length) or b"{}")

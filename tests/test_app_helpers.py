@@ -38,8 +38,11 @@ def test_counts_filters_and_flagged_cells(_seed_doc_cached, seed_review):
     assert int(counts.values.sum()) == len(found)
     totals = counts.sum(axis=1).tolist()
     assert totals == sorted(totals, reverse=True)
-    assert set(fx.count_frame(found, fx.SHORT_LABELS).index) <= set(fx.SHORT_LABELS.values())
-    assert all(len(v) <= 7 for v in fx.SHORT_LABELS.values())
+    from assistant.models import CATEGORY_LABELS
+
+    assert set(counts.index) <= set(CATEGORY_LABELS.values())  # the one mapping, full names
+    spec = fx.count_chart(counts).to_dict()
+    assert spec["encoding"]["y"]["axis"]["labelOverlap"] is False  # every category named on the axis
 
     errors = fx.filter_findings(found, severities=["error"])
     assert errors and all(f.severity == "error" for f in errors)
@@ -64,7 +67,7 @@ def test_exports_open(seed_review):
     wb = load_workbook(io.BytesIO(fx.export_xlsx(seed_review, shown)))
     assert wb.sheetnames[0] == "审核结果" and wb.active.max_row == len(shown) + 1
     md = fx.export_markdown(seed_review, shown)
-    assert md.startswith("# 审核报告") and "101.73万元" in md
+    assert md.startswith("# 审核报告") and "101\\.73万元" in md  # document text escaped in the Markdown
 
 
 def test_goal_map_frames(seed_review):
@@ -179,16 +182,34 @@ def test_eval_tables(tmp_path):
     write_run(tmp_path, "a", "2025-01-01", 0.5, passed=False)
     runs = evals.list_runs(tmp_path)
     assert [r["name"] for r in runs] == ["a", "b"]  # by creation time
-    assert evals.run_label(runs[0]) == "a（离线，2025-01-01）"
+    assert evals.run_label(runs[0]) == "a（2025-01-01 00:00，离线引擎）"  # local time, no ISO "T"
     cmp = evals.comparison(runs[1], runs[0], tmp_path)
     summary = evals.summary_frame(cmp).iloc[0]
     assert summary["评测集"] == "问答" and math.isclose(summary["变化"], 0.1)
     metrics = evals.metrics_frame(cmp, "qa")
-    assert set(metrics["指标"]) == {"score", "correct"}
-    assert evals.flips_frame(cmp, "qa").iloc[0]["上次原因"] == "缺少：31.98"
+    assert list(metrics["指标"]) == ["总分", "答案正确率"]  # Chinese names, the headline first
+    assert all(metrics["说明"].str.len() > 5)
+    flip = evals.flips_frame(cmp, "qa").iloc[0]
+    assert flip["说明"] == "这条用例从未通过变为通过（上次未通过的原因：缺少：31.98）"
     first = evals.summary_frame(evals.comparison(runs[0], None, tmp_path)).iloc[0]
     assert first["本次得分"] == 0.5 and first["上次得分"] is pd.NA
-    assert list(evals.trend_frame(runs)["问答"]) == [0.5, 0.6]
+    write_run(tmp_path, "0-later-but-first-alphabetically", "2025-01-03", 0.7, passed=True)
+    trend = evals.trend_frame(evals.list_runs(tmp_path))
+    assert list(trend["得分"]) == [0.5, 0.6, 0.7]  # time order, not the names' order
+    assert list(trend["运行"])[-1] == "0-later-but-first-alphabetically"
+
+
+def test_every_recorded_metric_has_a_chinese_name():
+    """The committed baseline's metrics all read as Chinese with an explanation (no metric keys)."""
+    from assistant.evals.compare import flat_metrics
+    from assistant.evals.labels import metric_label
+
+    scores = __import__("json").loads((evals.RUNS_DIR / "baseline" / "scores.json").read_text("utf-8"))
+    for suite in scores["suites"].values():
+        for name in flat_metrics(suite):
+            label, explain = metric_label(name)
+            words = __import__("re").sub(r"「[\w.]+\.yaml」", "", label)  # a case file's name may stay
+            assert explain and not __import__("re").search(r"[A-Za-z]", words), (name, label)
 
 
 # -- citations and uploads -----------------------------------------------------------------------------
@@ -202,7 +223,7 @@ def test_citation_label_and_quoted_rows(_seed_doc_cached):
         quote="≥85%",
         location=SourceLocation(file=doc.source_file, table=8, row=3),
     )
-    assert conversation.citation_label(1, row, doc) == "[1] 表8 第3行 · 指标值：≥85%"
+    assert conversation.citation_label(1, row, doc) == "\\[1\\] 表8 第3行 · 指标值：≥85\\%"  # literal Markdown
     quoted = conversation.cited_rows(doc, row)
     assert quoted.iloc[0]["指标值"] == "≥85%" and quoted.iloc[0]["表"] == 8
     field = Citation(
@@ -214,7 +235,9 @@ def test_citation_label_and_quoted_rows(_seed_doc_cached):
     )
     assert "31.98" in set(conversation.cited_rows(doc, field)["内容"])
     other = Citation(document="别的文件.txt", field="知识库", quote="x", location=SourceLocation(table=99))
-    assert conversation.citation_label(2, other, doc).startswith("[2] 《别的文件.txt》表99")
+    assert conversation.citation_label(2, other, doc).startswith("\\[2\\] 《别的文件\\.txt》表99")
+    finding = other.model_copy(update={"field": "cost_mismatch"})
+    assert "成本指标与预算不符" in conversation.citation_label(3, finding, doc)  # never the category key
     assert conversation.cited_rows(doc, other) is None
 
 

@@ -160,7 +160,9 @@ def test_cli_json_md_xlsx(cli, seed_path, tmp_path):
     from openpyxl import load_workbook
 
     ws = load_workbook(xlsx)["审核结果"]
-    assert [c.value for c in ws[1]][:4] == ["序号", "级别", "问题类别", "规则编号"]
+    assert [c.value for c in ws[1]][:4] == ["序号", "级别", "问题类别", "规则"]
+    rules = {c.value for c in ws["D"][1:]}
+    assert "整张绩效目标表以“密”等占位符代替内容（PH-REDACTED）" in rules  # a Chinese name, the id for policies
     assert ws.max_row == data["summary"]["total"] + 1
 
 

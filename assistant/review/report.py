@@ -15,7 +15,20 @@ if TYPE_CHECKING:
     from ..models import Finding
     from .reviewer import ReviewResult
 
-HEADERS = ["序号", "级别", "问题类别", "规则编号", "项目", "指标", "位置", "问题", "原文", "修改建议", "来源"]
+HEADERS = ["序号", "级别", "问题类别", "规则", "项目", "指标", "位置", "问题", "原文", "修改建议", "来源"]
+
+
+def rule_label(rule_id: str) -> str:
+    """A rule as a reader names it: its description from the rule pack (or its category's Chinese name)
+    with the id in brackets, e.g. 整张绩效目标表以“密”等占位符代替内容（PH-REDACTED）."""
+    from ..models import CATEGORY_LABELS
+    from ..rules import default_rules
+
+    rule = next((r for r in default_rules() if r.id == rule_id), None)
+    if rule is None:
+        return rule_id
+    name = rule.description or CATEGORY_LABELS.get(rule.category, rule.category)
+    return f"{name}（{rule_id}）"
 
 
 class CheckFormat(str, Enum):
@@ -38,7 +51,7 @@ def _row(n: int, f: Finding) -> list[str]:
         str(n),
         SEVERITY_LABELS[f.severity],
         CATEGORY_LABELS[f.category],
-        f.rule_id,
+        rule_label(f.rule_id) if f.source == "rule" else f.rule_id,
         f.project or "（全文）",
         f.indicator or "",
         f.location.label(),
@@ -86,17 +99,22 @@ def render_json(result: ReviewResult) -> str:
 
 
 def _cell(text: str) -> str:
-    return (text or "").replace("|", "\\|").replace("\n", "<br>")
+    """A table cell of the Markdown report: document and model text shown literally (no image, link or
+    HTML from a document becomes markup in a reader's Markdown viewer)."""
+    from ..safetext import cell
+
+    return cell(text)
 
 
 def render_markdown(result: ReviewResult) -> str:
     from ..models import CATEGORY_LABELS
+    from ..safetext import inline
 
-    name = Path(result.document).name if result.document else "绩效文本"
+    name = inline(Path(result.document).name) if result.document else "绩效文本"
     s = result.summary()
     out = [f"# 审核报告：{name}", "", result.summary_text(), ""]
     for n in result.notices:
-        out.append(f"> 提示：{n}")
+        out.append(f"> 提示：{inline(n)}")
     if result.notices:
         out.append("")
     out += ["## 问题分类统计", "", "| 问题类别 | 条数 |", "|---|---:|"]

@@ -7,6 +7,7 @@ the hook for LLM checks; `review_project` reviews a single drafted Project (self
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -15,7 +16,7 @@ from pydantic import BaseModel, Field
 from ..errors import AssistantError
 from ..llm import not_configured
 from ..models import CATEGORY_LABELS, SEVERITY_LABELS, Document, Finding, GoalArea, Project
-from ..rules import SEVERITY_ORDER, Policy, Rule, run_rules
+from ..rules import SEVERITY_ORDER, Policy, Rule, default_rules, run_rules
 from .goals import GoalMap, map_goals
 
 NO_LLM_NOTICE = not_configured("本次仅运行规则检查")
@@ -184,6 +185,84 @@ class Reviewer:
         result.notices.extend(llm_notices)
         result.findings = sort_findings(result.findings + self.grounded(extra, doc, result.notices), doc)
         return result
+
+    def review_in_steps(
+        self,
+        doc: Document,
+        source_text: str | None = None,
+        on_step: Callable[[int, int, str], None] | None = None,
+        steps: int = 40,
+    ) -> ReviewResult:
+        """The same findings as `review`, produced in slices of projects so that a caller can show
+        progress and cancel: `on_step(done, total, what)` runs before each step (steps done, steps in all,
+        a Chinese label) and may raise to stop the review; nothing runs after it raises. The embedding
+        model first reads the projects slice by slice (its cache then serves the goal map), then the
+        project rules run per slice, then the document-wide rules once."""
+        notices: list[str] = []
+        n = len(doc.projects)
+        size = max(1, -(-n // max(1, steps)))
+        slices = [(start, min(start + size, n)) for start in range(0, n, size)]
+        embed = self._slice_embedder(doc)
+        total = len(slices) * (2 if embed else 1) + 2 + (self.llm is not None)
+        done = 0
+
+        def step(what: str) -> None:
+            nonlocal done
+            if on_step:
+                on_step(done, total, what)
+            done += 1
+
+        if embed:
+            from .goals import embedding_text
+
+            for a, b in slices:
+                step(f"读取项目内容（第 {a + 1}–{b} 个项目，共 {n} 个）")
+                try:
+                    embed.embed_passages([embedding_text(p) for p in doc.projects[a:b]])
+                except (AssistantError, OSError, RuntimeError, ValueError):
+                    break  # goal_map falls back to keywords and says so
+        step("对应部门分项目标")
+        gm = self.goal_map(doc, notices)
+        rules = self.rules if self.rules is not None else default_rules()
+        found: dict[tuple, Finding] = {}  # keyed as run_rules dedupes: a document-level line found by
+        # a project rule comes back from every slice
+
+        def keep(batch: list[Finding]) -> None:
+            for f in batch:
+                key = (f.rule_id, f.project, f.location.table, f.location.row, f.location.line, f.evidence)
+                found.setdefault(key, f)
+
+        per_project = [r for r in rules if r.scope == "project"]
+        for a, b in slices:
+            step(f"检查第 {a + 1}–{b} 个项目（共 {n} 个）")
+            part = doc.model_copy(update={"projects": doc.projects[a:b]})
+            keep(run_rules(part, per_project, self.policy, goal_map=gm, source_text=source_text))
+        step("检查部门整体")
+        whole = [r for r in rules if r.scope != "project"]
+        keep(run_rules(doc, whole, self.policy, goal_map=gm, source_text=source_text))
+        findings = sort_findings(list(found.values()), doc)
+        result = ReviewResult(document=doc.source_file, findings=findings, goal_map=gm)
+        result.notices = notices
+        if self.llm is None:
+            if self.llm_requested:
+                result.notices.append(NO_LLM_NOTICE)
+            return result
+        step("大模型复核")
+        extra, llm_notices = self.llm.review(doc, list(result.findings))
+        result.notices.extend(llm_notices)
+        result.findings = sort_findings(result.findings + self.grounded(extra, doc, result.notices), doc)
+        return result
+
+    def _slice_embedder(self, doc: Document):
+        """The embedder the goal map will use, when it will use one; None otherwise."""
+        if not self.use_embeddings or not doc.goal_areas or not doc.projects:
+            return None
+        try:
+            from ..kb.embeddings import get_embedder
+
+            return self.embedder or get_embedder()
+        except (AssistantError, ImportError, OSError, RuntimeError, ValueError):
+            return None
 
     def grounded(self, findings: list[Finding], doc: Document, notices: list[str]) -> list[Finding]:
         """LLM findings whose evidence is really in the document, with the policy applied."""

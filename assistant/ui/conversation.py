@@ -9,7 +9,8 @@ import pandas as pd
 
 from ..chat import AnswerStream
 from ..engines import answerer, with_notices
-from ..models import Answer, Citation, Document, Finding, Project
+from ..models import CATEGORY_LABELS, Answer, Citation, Document, Finding, Project
+from ..safetext import inline
 from ..settings import Settings
 from ..values import format_wan
 from .findings import ROW_COLUMNS
@@ -54,8 +55,16 @@ def _project(doc: Document, c: Citation) -> tuple[int, Project] | None:
     return None
 
 
+def field_label(field: str | None) -> str:
+    """What a citation quotes, in Chinese: a column name, or a finding category's name."""
+    if not field:
+        return "原文"
+    return CATEGORY_LABELS.get(field, field)
+
+
 def citation_label(n: int, c: Citation, doc: Document) -> str:
-    """[n] 表8 第3行 · 指标值：31.98 (another document's hit names the document)."""
+    """[n] 表8 第3行 · 指标值：31.98 (another document's hit names the document), as literal Markdown for
+    an expander label: the quote is document text."""
     loc = c.location
     where = (f"表{loc.table}" if loc.table is not None else "") + (
         f" 第{loc.row}行" if loc.row is not None else ""
@@ -63,7 +72,7 @@ def citation_label(n: int, c: Citation, doc: Document) -> str:
     if c.document and doc.source_file and c.document != doc.source_file:
         where = f"《{c.document}》{where}"
     quote = c.quote if len(c.quote) <= 40 else c.quote[:40] + "…"
-    return f"[{n}] {where or '部门整体'} · {c.field or '原文'}：{quote}"
+    return inline(f"[{n}] {where or '部门整体'} · {field_label(c.field)}：{quote}")
 
 
 def cited_rows(doc: Document, c: Citation) -> pd.DataFrame | None:

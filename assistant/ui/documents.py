@@ -16,6 +16,11 @@ log = logging.getLogger(__name__)
 
 def parse_upload(data: bytes, name: str) -> Document:
     """Read uploaded bytes into a Document, or raise InputError with a message saying what to do."""
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in UPLOAD_TYPES:
+        raise InputError(
+            f"文件「{name}」的类型不受支持：请上传 .docx、.xlsx、.pdf 或 .txt 文件（也可以是本工具导出的 .json）。"
+        )
     try:
         doc = read_bytes(data, name)
     except AssistantError:

@@ -4,13 +4,14 @@ files a draft downloads as. Pure functions; the page keeps the grid in session s
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import pandas as pd
 
-from ..models import Draft, DraftRow, Finding, Indicator
+from ..models import CATEGORY_LABELS, SEVERITY_LABELS, Draft, DraftRow, Finding, Indicator
 from ..values import parse_value
-from .findings import marker_text
+from .findings import SEVERITY_COLORS, flag_column, most_severe_first
 
 EDITABLE = ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"]
 READONLY = ["置信度", "参考往年", "自查"]
@@ -65,8 +66,26 @@ def row_findings(findings: list[Finding]) -> dict[int, list[Finding]]:
     return out
 
 
-def marker(findings: list[Finding]) -> str:
-    return marker_text(findings)
+def marker(findings: list[Finding], row: dict[str, Any] | None = None) -> str:
+    """The 自查 cell beside a row: which cell each finding points at, worst first:
+    ⚠ 指标值：警告·指标值模糊、不可衡量."""
+    parts = []
+    for f in most_severe_first(findings):
+        where = flag_column(f, row) if row is not None else ""
+        label = f"{SEVERITY_LABELS[f.severity]}·{CATEGORY_LABELS.get(f.category, f.category)}"
+        parts.append(f"{where}：{label}" if where else label)
+    return ("⚠ " + "；".join(parts)) if parts else ""
+
+
+def marker_colours(rows: list[dict[str, Any]], findings: list[Finding]) -> list[str]:
+    """Per grid row, the 自查 cell's background (worst severity), '' for a row without findings."""
+    by_row = row_findings(findings)
+    out = []
+    for r in rows:
+        rid = r.get(ID)
+        found = most_severe_first(by_row.get(rid + 1, [])) if rid is not None else []
+        out.append(f"background-color: {SEVERITY_COLORS[found[0].severity]}" if found else "")
+    return out
 
 
 def grid_rows(draft: Draft) -> list[dict[str, Any]]:
@@ -75,13 +94,14 @@ def grid_rows(draft: Draft) -> list[dict[str, Any]]:
     rows = []
     for n, r in enumerate(draft.rows):
         i = r.indicator
+        cells = dict(zip(EDITABLE, (i.level1, i.level2, i.level3, i.description, i.value_raw, i.basis)))
         rows.append(
             {
                 ID: n,
-                **dict(zip(EDITABLE, (i.level1, i.level2, i.level3, i.description, i.value_raw, i.basis))),
+                **cells,
                 "置信度": round(r.confidence, 2),
                 "参考往年": precedent_summary(r),
-                "自查": marker(by_row.get(n + 1, [])),
+                "自查": marker(by_row.get(n + 1, []), cells),
             }
         )
     return rows
@@ -204,3 +224,25 @@ def draft_files(draft: Draft) -> dict[str, bytes]:
         "xlsx": render_document(doc, "xlsx"),
         "json": render_document(doc, "json").encode("utf-8"),
     }
+
+
+_BRACKETED = re.compile(r"[\[【〔(（][^\]】〕)）]*[\]】〕)）]")  # 文号 such as 冀财资环[2023]107号
+_NAME_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
+_YEAR_SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?\s*[—–\-~～至到]+\s*((?:19|20)\d{2})(?=\s*年)")
+
+
+def name_year_warning(name: str, year: int) -> str | None:
+    """A warning when the project name carries a year (2025年…) and none of its years, nor a period it
+    names (2024年—2026年), is the budget year; a fund document number's year in brackets is not the
+    project's year."""
+    text = _BRACKETED.sub("", name or "")
+    if any(int(a) <= year <= int(b) for a, b in _YEAR_SPAN.findall(text)):
+        return None  # a period such as 2024年—2026年 that holds the budget year
+    years = {int(y) for y in _NAME_YEAR.findall(text)}
+    if not years or year in years:
+        return None
+    shown = "、".join(f"{y}年" for y in sorted(years))
+    return (
+        f"项目名称中的年份（{shown}）与预算年度（{year}年）不一致：请确认是否沿用了往年的项目名称，"
+        "或把预算年度改为实际年度。"
+    )

@@ -16,6 +16,9 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 SEVERITY_COLORS = {"error": "#f8d7da", "warning": "#fff3cd", "info": "#dbeafe"}
 SEVERITY_BADGES = {"error": ":red-badge[错误]", "warning": ":orange-badge[警告]", "info": ":blue-badge[提示]"}
 ROW_COLUMNS = ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"]
+# The 审核 indicator table: what a reader checks first (三级指标, 指标值, the marker) on the left, where it
+# stays in view; the page pins 表/行/三级指标/指标值.
+TABLE_COLUMNS = ["表", "行", "三级指标", "指标值", "标记", "绩效指标描述", "指标值确定依据", "一级指标", "二级指标", "项目"]
 # Where a finding of a category points when its evidence is not found verbatim in a cell.
 CATEGORY_COLUMN = {
     "missing_value": "指标值",
@@ -82,32 +85,38 @@ def filter_findings(
     ]
 
 
-# Chart labels: an axis shows about seven characters before it cuts a label off.
-SHORT_LABELS = {
-    "placeholder": "占位/涉密",
-    "missing_value": "指标值缺失",
-    "vague_value": "指标值模糊",
-    "unit_missing": "单位缺失",
-    "cost_mismatch": "成本与预算不符",
-    "stale_date": "时间过期",
-    "copied_text": "描述照抄",
-    "wrong_category": "指标归类错误",
-    "missing_category": "缺少必备指标",
-    "implausible_value": "指标值不合理",
-    "goal_indicator_gap": "目标与指标脱节",
-    "spending_plan": "支出计划不合理",
-    "dept_misalignment": "与部门目标不符",
-}
-
-
-def count_frame(findings: Iterable[Finding], labels: dict[str, str] = CATEGORY_LABELS) -> pd.DataFrame:
-    """Counts by category (rows, most findings first) and severity (columns 错误/警告/提示), for a
-    stacked bar chart; `labels` names the categories (SHORT_LABELS for a chart axis)."""
+def count_frame(findings: Iterable[Finding]) -> pd.DataFrame:
+    """Counts by category (rows, most findings first, Chinese names) and severity (columns 错误/警告/提示),
+    for a stacked bar chart."""
     counts = Counter((f.category, f.severity) for f in findings)
     cats = [c for c in CATEGORY_LABELS if any(k[0] == c for k in counts)]
     cats.sort(key=lambda c: -sum(counts.get((c, s), 0) for s in SEVERITY_LABELS))
     data = {SEVERITY_LABELS[s]: [counts.get((c, s), 0) for c in cats] for s in SEVERITY_LABELS}
-    return pd.DataFrame(data, index=pd.Index([labels.get(c, c) for c in cats], name="问题类别"))
+    return pd.DataFrame(data, index=pd.Index([CATEGORY_LABELS.get(c, c) for c in cats], name="问题类别"))
+
+
+def count_chart(counts: pd.DataFrame):
+    """A horizontal stacked bar chart of `count_frame`, wide enough for the full category names."""
+    import altair as alt
+
+    long = counts.reset_index().melt("问题类别", var_name="严重程度", value_name="条数")
+    order = list(counts.index)
+    return (
+        alt.Chart(long[long["条数"] > 0])
+        .mark_bar()
+        .encode(
+            y=alt.Y("问题类别:N", sort=order, title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)),
+            x=alt.X("条数:Q", title="条数", axis=alt.Axis(tickMinStep=1, tickCount=8)),
+            color=alt.Color(
+                "严重程度:N",
+                scale=alt.Scale(domain=list(SEVERITY_LABELS.values()), range=["#d9534f", "#f0ad4e", "#5bc0de"]),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            order=alt.Order("严重程度:N"),
+            tooltip=["问题类别", "严重程度", "条数"],
+        )
+        .properties(height=30 * len(order) + 50)
+    )
 
 
 def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
@@ -141,7 +150,7 @@ def export_markdown(result, findings: list[Finding]) -> str:
     return render_markdown(result.model_copy(update={"findings": findings}))
 
 
-def _flag_column(f: Finding, row: dict[str, str]) -> str:
+def flag_column(f: Finding, row: dict[str, str]) -> str:
     """The column of a row a finding points at: the cell that holds its evidence, else by category."""
     ev = (f.evidence or "").strip()
     if ev:
@@ -177,11 +186,10 @@ def indicator_frame(doc: Document, findings: Iterable[Finding], tables: Iterable
             rows.append({"表": table, "项目": p.name, "行": row_no, "标记": marker, **cells})
             colour = {c: "" for c in rows[-1]}
             for f in reversed(flagged):  # worst last, so it wins
-                colour[_flag_column(f, cells)] = f"background-color: {SEVERITY_COLORS[f.severity]}"
+                colour[flag_column(f, cells)] = f"background-color: {SEVERITY_COLORS[f.severity]}"
                 colour["标记"] = f"background-color: {SEVERITY_COLORS[f.severity]}"
             colours.append(colour)
-    columns = ["表", "项目", "行", "标记", *ROW_COLUMNS]
-    return pd.DataFrame(rows, columns=columns), pd.DataFrame(colours, columns=columns)
+    return pd.DataFrame(rows, columns=TABLE_COLUMNS), pd.DataFrame(colours, columns=TABLE_COLUMNS)
 
 
 def styled_indicator_table(doc: Document, findings: Iterable[Finding], tables: Iterable[int] | None = None):

@@ -8,7 +8,6 @@ changed JIXIAO_DATA_DIR gets its own store instead of a stale one.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import streamlit as st
@@ -37,12 +36,6 @@ def _knowledge_base(key: str, _settings: Settings) -> KnowledgeBase:
     return KnowledgeBase(_settings, embedder=_embedder(key, _settings))
 
 
-@st.cache_resource(show_spinner=False)
-def _startup_state() -> dict:
-    """Per process: which stores have had their first-start corpus ingest (key -> report or error)."""
-    return {"lock": threading.Lock(), "done": {}}
-
-
 def embedder() -> Embedder:
     s = get_settings()
     return _embedder(settings_key(s), s)
@@ -54,19 +47,16 @@ def knowledge_base() -> KnowledgeBase:
     return _knowledge_base(settings_key(s), s)
 
 
-def corpus_ready() -> bool:
-    """True once the first-start ingest of corpus/ has run (or was not needed) for this store."""
-    return settings_key(get_settings()) in _startup_state()["done"]
-
-
 def index_corpus(progress: Progress | None = None) -> IngestReport | None:
-    """First start: ingest corpus/ when the store is empty; afterwards a no-op. Concurrent sessions wait
-    for the first one instead of ingesting twice."""
-    state = _startup_state()
-    key = settings_key(get_settings())
-    with state["lock"]:
-        if key in state["done"]:
-            return None
-        report = ensure_corpus_indexed(progress_callback=progress, kb=knowledge_base())
-        state["done"][key] = report
-        return report
+    """First start: ingest corpus/ when the store is empty; afterwards a no-op (assistant/ui/startup.py
+    runs it once per store, in the background)."""
+    return ensure_corpus_indexed(progress_callback=progress, kb=knowledge_base())
+
+
+def warm_up() -> None:
+    """Load what the first review or draft would otherwise wait for: the embedding model and the
+    tokenizer's dictionary."""
+    embedder().embed_query("绩效目标")
+    from ..tokens import init_tokenizer
+
+    init_tokenizer()

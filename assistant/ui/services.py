@@ -32,12 +32,14 @@ def run_review(
     embedder=None,
     kb=None,
     use_llm: bool = False,
+    on_step=None,
 ):
-    """Rules (plus the embedding-assisted goal map), and the LLM checks when asked for and available."""
+    """Rules (plus the embedding-assisted goal map), and the LLM checks when asked for and available.
+    `on_step(done, total, what)` sees the progress and may raise to cancel (Reviewer.review_in_steps)."""
     from ..engines import reviewer as make_reviewer
 
     reviewer, notices = make_reviewer(settings, use_llm=use_llm, kb=kb, embedder=embedder)
-    result = reviewer.review(doc, source_text=source_text)
+    result = reviewer.review_in_steps(doc, source_text=source_text, on_step=on_step)
     result.notices = notices + result.notices
     return result
 
@@ -61,3 +63,76 @@ def source_text(data: bytes, name: str) -> str | None:
         return decode_text(data, name)
     except Exception:  # noqa: BLE001 - only an aid to one rule
         return None
+
+
+def in_background(work, tick, every: float = 0.3):
+    """Run `work()` in a worker thread and call `tick(seconds)` every `every` seconds until it ends.
+
+    Each tick is a Streamlit call, which is where Streamlit stops a run that the user cancelled (a 停止
+    button, another page, a closed tab): the page is free at once, and the worker finishes its one call
+    (bounded by the model client's timeout) without anyone waiting for it."""
+    import threading
+    import time
+
+    box: dict = {}
+
+    def run() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as e:  # noqa: BLE001 - re-raised in the caller's thread
+            box["error"] = e
+
+    worker = threading.Thread(target=run, name="app-work", daemon=True)
+    start = time.monotonic()
+    worker.start()
+    while worker.is_alive():
+        tick(time.monotonic() - start)
+        worker.join(every)
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def browser_gone() -> bool:
+    """True when this run's browser tab has closed (its session is no longer connected): long work then
+    stops at its next step instead of running on for nobody."""
+    from streamlit import runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None or not runtime.exists():
+        return False
+    return not runtime.get_instance().is_active_session(ctx.session_id)
+
+
+def pump(chunks, tick, every: float = 0.3):
+    """The chunks of a stream, read by a worker thread; while none arrives, `tick(seconds)` runs every
+    `every` seconds (a Streamlit call, where a stopped run ends: the page is free at once)."""
+    import queue
+    import threading
+    import time
+
+    box: queue.Queue = queue.Queue()
+
+    def run() -> None:
+        try:
+            for chunk in chunks:
+                box.put(("chunk", chunk))
+            box.put(("done", None))
+        except BaseException as e:  # noqa: BLE001 - re-raised in the caller's thread
+            box.put(("error", e))
+
+    threading.Thread(target=run, name="app-stream", daemon=True).start()
+    start = time.monotonic()
+    while True:
+        try:
+            kind, value = box.get(timeout=every)
+        except queue.Empty:
+            tick(time.monotonic() - start)
+            continue
+        if kind == "chunk":
+            yield value
+        elif kind == "error":
+            raise value
+        else:
+            return

@@ -1,12 +1,15 @@
-"""起草: a project description in, a 绩效目标表 out, editable, re-checkable and downloadable."""
+"""起草: a project description in, a 绩效目标表 out, editable, re-checkable and downloadable. The draft
+and its edits are saved for this browser (首页 lists them); model and knowledge-base text is shown
+literally (assistant.safetext)."""
 
 from datetime import date
 
 import streamlit as st
 
 from assistant.models import CATEGORY_LABELS, SEVERITY_LABELS, DraftRequest
+from assistant.safetext import inline, plain
 from assistant.ui import components, draft_grid, draft_state, resources, services, state
-from assistant.ui.draft_grid import EDITABLE, ID
+from assistant.ui.draft_grid import ID
 
 st.header("起草绩效目标表")
 st.caption(
@@ -39,6 +42,8 @@ with st.form("draft_form"):
     )
     submitted = st.form_submit_button("生成草稿", type="primary")
 
+if st.session_state.get("draft_cancel"):
+    st.info("已停止起草；表单内容还在，可以修改后重新生成。")
 if submitted:
     if not name.strip():
         st.error("请填写项目名称。")
@@ -53,17 +58,31 @@ if submitted:
             unit_name=unit.strip(),
         )
         settings = state.session_settings()
+        stop_slot = st.empty()
+        stop_slot.button("停止起草", key="draft_cancel")  # a click reruns the page, which ends this run
         with st.status("正在起草…", expanded=True) as status:
+
+            def tick(secs: float) -> None:
+                if services.browser_gone():
+                    st.stop()
+                status.update(label=f"正在起草…（已用 {secs:.0f} 秒）")
+
             try:
                 status.write("检索知识库中的往年同类项目…")
                 kb = components.knowledge_base()
-                status.write("组织指标并按审核规则自查…")
-                d = services.run_draft(req, kb, settings, embedder=resources.embedder())
-                draft_state.set_draft(draft_grid.recheck(d))
+                if kb is None:
+                    status.write("知识库仍在载入，本次按通用指标起草。")
+                status.write(
+                    "请大模型起草并按审核规则自查…" if settings.llm_enabled else "组织指标并按审核规则自查…"
+                )
+                embedder = resources.embedder()
+                d = services.in_background(lambda: services.run_draft(req, kb, settings, embedder=embedder), tick)
+                draft_state.set_draft(draft_grid.recheck(d), new=True)
                 status.update(label="起草完成", state="complete", expanded=False)
             except Exception as e:  # noqa: BLE001 - the previous draft and its edits stay
                 status.update(label="起草失败", state="error", expanded=True)
                 components.show_error(e, "起草")
+        stop_slot.empty()
 
 d = draft_state.current()
 if d is None:
@@ -72,47 +91,55 @@ if d is None:
 key = draft_state.restore_edits()  # after a visit to another page, the edits come back
 
 p = d.project
-st.subheader(p.name)
+st.subheader(inline(p.name))
 m1, m2, m3 = st.columns(3)
 m1.metric("预算数（万元）", f"{p.budget:g}")
 m2.metric("起草引擎", "大模型" if d.engine == "llm" else "离线")
 m3.metric("指标行数", len(draft_state.edited_rows()))
+if warning := draft_grid.name_year_warning(p.name, d.request.year):
+    st.warning(plain(warning))
+if not p.unit_name.strip():
+    st.caption("未填写预算单位：下载的表格中「预算单位」一栏为空，可在 Word/Excel 中补上，或填写后重新生成。")
 for note in d.notes:
-    st.info(note)
+    st.info(plain(state.for_this_session(note)))
 with st.expander("绩效目标与资金支出计划", expanded=False):
-    st.markdown(f"**绩效目标**\n\n{p.goal}")
+    st.markdown("**绩效目标**\n\n" + plain(p.goal))
     st.markdown(
         "**资金支出计划（累计%）**："
-        + " / ".join(f"{m}：{v}" for m, v in zip(("3月", "6月", "10月", "12月"), p.spending_plan.raw))
+        + inline(" / ".join(f"{m}：{v}" for m, v in zip(("3月", "6月", "10月", "12月"), p.spending_plan.raw)))
     )
 
 by_row = draft_grid.row_findings(d.findings)
 for f in by_row.get(0, []):
     st.warning(
-        f"{SEVERITY_LABELS[f.severity]}·{CATEGORY_LABELS[f.category]}：{f.message} 建议：{f.suggestion}"
+        f"{SEVERITY_LABELS[f.severity]}·{CATEGORY_LABELS[f.category]}：" + plain(f"{f.message} 建议：{f.suggestion}")
     )
 
 level1, level2 = draft_grid.category_options(draft_state.base_rows())
+base = draft_state.base_rows()
+colours = draft_grid.marker_colours(base, d.findings)
+st.caption("「自查」列紧挨指标值，标出每行有问题的单元格（按严重程度着色）；展开下方各行可看意见和修改建议。")
 edited = st.data_editor(
-    draft_grid.grid_frame(draft_state.base_rows()),
+    # Styles apply to read-only columns only: the 自查 cell beside the row carries the marking.
+    draft_grid.grid_frame(base).style.apply(lambda _: colours, subset=["自查"], axis=0),
     key=key,
     num_rows="dynamic",
     hide_index=True,
     width="stretch",
-    column_order=[*EDITABLE, "置信度", "自查", "参考往年"],
+    column_order=["三级指标", "指标值", "自查", "绩效指标描述", "指标值确定依据", "一级指标", "二级指标", "置信度", "参考往年"],
     column_config={
         ID: None,
         "一级指标": st.column_config.SelectboxColumn("一级指标", options=level1, required=True, width=100),
         "二级指标": st.column_config.SelectboxColumn("二级指标", options=level2, required=True, width=130),
-        "三级指标": st.column_config.TextColumn("三级指标", required=True, width="medium"),
-        "绩效指标描述": st.column_config.TextColumn("绩效指标描述", width="medium"),
-        "指标值": st.column_config.TextColumn("指标值", width=120),
-        "指标值确定依据": st.column_config.TextColumn("指标值确定依据", width="medium"),
+        "三级指标": st.column_config.TextColumn("三级指标", required=True, width=200, pinned=True),
+        "指标值": st.column_config.TextColumn("指标值", width=130, pinned=True),
+        "自查": st.column_config.TextColumn("自查", help="上次自查对该行提出的问题", width=220),
+        "绩效指标描述": st.column_config.TextColumn("绩效指标描述", width=240),
+        "指标值确定依据": st.column_config.TextColumn("指标值确定依据", width=150),
         "置信度": st.column_config.ProgressColumn(
             "置信度", min_value=0.0, max_value=1.0, format="%.2f", width=90
         ),
         "参考往年": st.column_config.TextColumn("参考往年", width="large"),
-        "自查": st.column_config.TextColumn("自查", help="上次自查对该行提出的问题"),
     },
     disabled=["置信度", "参考往年", "自查"],
 )
@@ -136,7 +163,7 @@ if fixes and fixes[1]:
     fixed, changes = fixes
     with st.expander(f"自查建议自动修正 {len(changes)} 处", expanded=True):
         for c in changes:
-            st.markdown(f"- {c}")
+            st.markdown("- " + inline(c))
         if st.button("采用自动修正"):
             draft_state.set_draft(fixed)
             st.rerun()
@@ -151,19 +178,20 @@ for n, row in enumerate(draft_state.base_rows(), 1):
     rid = row.get(ID)
     found = by_row.get(rid + 1, []) if rid is not None else []  # findings number the draft's own rows
     flag = f" ⚠ {len(found)} 条意见" if found else ""
-    with st.expander(f"第{n}行 · {row['二级指标']} · {row['三级指标']}{flag}"):
+    with st.expander(inline(f"第{n}行 · {row['二级指标']} · {row['三级指标']}{flag}")):
         for f in found:
-            st.warning(f"{CATEGORY_LABELS[f.category]}：{f.message}\n\n建议：{f.suggestion}")
+            st.warning(f"{CATEGORY_LABELS[f.category]}：" + plain(f"{f.message}\n\n建议：{f.suggestion}"))
         if rid is None or rid >= len(d.rows):
             st.caption("人工添加的行，没有往年参考。")
             continue
         r = d.rows[rid]
-        st.caption(f"置信度 {r.confidence:.2f}；{r.note or '—'}")
+        st.caption(f"置信度 {r.confidence:.2f}；" + inline(r.note or "—"))
         if not r.precedents:
             st.caption("没有往年参考：采用通用指标。")
         for prec in r.precedents:
             st.markdown(
-                f"- **{prec.project}** ·「{prec.level3}」指标值：{prec.value_raw or '（空）'}  \n  出处：{prec.location.label() or prec.document}"
+                f"- **{inline(prec.project)}** ·「{inline(prec.level3)}」指标值：{inline(prec.value_raw or '（空）')}"
+                f"  \n  出处：{inline(prec.location.label() or prec.document)}"
             )
 
 st.markdown("#### 下载")

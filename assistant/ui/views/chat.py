@@ -1,8 +1,11 @@
-"""问答: questions about one document, answered from its tables with citations to the quoted rows."""
+"""问答: questions about one document, answered from its tables with citations to the quoted rows.
+Questions, answers and quotes are shown through assistant.safetext: a document's or a model's Markdown
+never becomes an image, a link or HTML here."""
 
 import streamlit as st
 
-from assistant.ui import components, conversation, state
+from assistant.safetext import inline, model_markdown, plain
+from assistant.ui import components, conversation, services, state
 
 
 def show_answer(answer, doc) -> None:
@@ -13,11 +16,11 @@ def show_answer(answer, doc) -> None:
             if rows is not None:
                 st.dataframe(rows, hide_index=True, width="stretch")
             else:
-                st.markdown(conversation.department_text(doc, c))
+                st.markdown(plain(conversation.department_text(doc, c)))
             if c.document and c.document != doc.source_file:
-                st.caption(f"出处：{c.document}")
+                st.caption("出处：" + inline(c.document))
     if answer.notice:
-        st.caption(f"提示：{answer.notice}")
+        st.caption("提示：" + plain(state.for_this_session(answer.notice)))
 
 
 st.header("问答")
@@ -31,7 +34,9 @@ history = state.chat_history(opened.key)
 
 top1, top2 = st.columns([4, 1])
 top1.caption(
-    f"就「{doc.title or doc.source_file}」提问，回答只依据文档内容并标注引用。"
+    "就「"
+    + inline(doc.title or doc.source_file)
+    + "」提问，回答只依据文档内容并标注引用。"
     + (
         "当前为大模型模式，回答逐字显示。"
         if settings.llm_enabled
@@ -46,15 +51,17 @@ if history and top2.button("清空对话", key="chat_clear"):
 
 for a in history:
     with st.chat_message("user"):
-        st.markdown(a.question)
+        st.markdown(plain(a.question))
     with st.chat_message("assistant"):
-        st.markdown(a.text)
+        st.markdown(model_markdown(a.text))
         show_answer(a, doc)
 
+if st.session_state.get("chat_stop"):
+    st.info("已停止回答。")
 question = st.chat_input("请输入问题，例如：项目8的预算是多少？")
 if question and question.strip():
     with st.chat_message("user"):
-        st.markdown(question)
+        st.markdown(plain(question))
     with st.chat_message("assistant"):
         review = state.review_result(opened.key)
         try:
@@ -66,11 +73,24 @@ if question and question.strip():
                 kb=kb,
                 findings=review.findings if review else None,
             )
-            shown = st.write_stream(stream)
+            shown, box, stop = "", st.empty(), st.empty()
+            stop.button("停止回答", key="chat_stop")  # a click reruns the page, which ends this run
+
+            def waiting(secs: float) -> None:
+                if services.browser_gone():
+                    st.stop()
+                if not shown:
+                    box.caption(f"正在回答…（已等待 {secs:.0f} 秒）")
+
+            for chunk in services.pump(stream, waiting):  # a model's Markdown is made safe as it arrives
+                shown += chunk
+                box.markdown(model_markdown(shown))
+            stop.empty()
             answer = stream.answer
             if answer.text != shown:  # the model failed mid-answer: show the offline answer in full
-                st.markdown(answer.text)
+                box.markdown(model_markdown(answer.text))
             show_answer(answer, doc)
             history.append(answer)
+            state.save_chat(opened.key)
         except Exception as e:  # noqa: BLE001
             components.show_error(e, "回答问题")

@@ -4,45 +4,60 @@ import pandas as pd
 import streamlit as st
 
 from assistant.errors import InputError
+from assistant.safetext import inline, plain
 from assistant.ui import components
-from assistant.ui.documents import UPLOAD_TYPES, parse_upload
+from assistant.ui.documents import parse_upload
 
 st.header("知识库")
 st.caption("往年的部门预算绩效文本入库后，起草时作为参考，问答和检索时可以引用。")
 kb = components.knowledge_base()
 if kb is None:
+    components.loading_notice()
     st.stop()
 
+INGESTING = "ingest_current"  # (file, was it in the store before) while written; a cancel leaves it set
+if (cut := st.session_state.pop(INGESTING, None)) is not None:
+    name, existed = cut
+    if not existed:
+        kb.remove(name)  # its partial records; the files before it stay
+    st.info(f"已取消入库：「{inline(name)}」没有入库完成，之前的文件已入库。需要时重新上传该文件即可。")
+
 with st.form("ingest_form", clear_on_submit=True):
-    files = st.file_uploader(
-        "上传往年绩效文本（可多选）", type=UPLOAD_TYPES, accept_multiple_files=True, key="ingest_files"
-    )
+    files = components.uploader("上传往年绩效文本（可多选）", "ingest_files", multiple=True)
     go = st.form_submit_button("入库", type="primary")
 if go:
     if not files:
         st.warning("请先选择文件。")
+    stop_slot = st.empty()
+    if files:
+        stop_slot.button("取消入库", key="ingest_cancel")  # a click reruns the page, ending this run
     bar = st.progress(0.0, text="准备入库…") if files else None
     added = 0
     for n, up in enumerate(files or []):
         name = up.name
-        bar.progress(n / len(files), text=f"正在读取「{name}」（{n + 1}/{len(files)}）")
+        bar.progress(n / len(files), text=f"正在读取「{inline(name)}」（{n + 1}/{len(files)}）")
         try:
             doc = parse_upload(up.getvalue(), name)
 
             def step(done, total, n=n, name=name):
                 bar.progress(
-                    (n + done / max(total, 1)) / len(files), text=f"正在入库「{name}」：{done}/{total} 条"
+                    (n + done / max(total, 1)) / len(files),
+                    text=f"正在入库「{inline(name)}」：{done}/{total} 条",
                 )
 
+            existed = any(d.source_file == doc.source_file for d in kb.documents())
+            st.session_state[INGESTING] = (doc.source_file, existed)
             kb.ingest_document(doc, on_batch=step)
+            st.session_state.pop(INGESTING, None)
             added += 1
             st.success(
-                f"已入库「{name}」：{len(doc.projects)} 个项目，{sum(len(p.indicators) for p in doc.projects)} 行指标。"
+                f"已入库「{inline(name)}」：{len(doc.projects)} 个项目，{sum(len(p.indicators) for p in doc.projects)} 行指标。"
             )
         except InputError as e:
-            st.error(str(e))
+            st.error(plain(str(e)))
         except Exception as e:  # noqa: BLE001
             components.show_error(e, f"入库「{name}」")
+    stop_slot.empty()
     if bar is not None:
         bar.progress(1.0, text=f"入库完成：{added}/{len(files)} 个文件")
 
@@ -78,12 +93,13 @@ if docs:
         )
         if gone and st.button("从知识库移除", key="corpus_remove"):
             n = kb.remove(gone)
-            st.success(f"已移除「{gone}」（{n} 条记录）。")
+            st.success(f"已移除「{inline(gone)}」（{n} 条记录）。")
             st.rerun()
 else:
     st.info("知识库还是空的：请上传往年的绩效文本。")
 
 st.subheader("检索")
+st.caption("结果按相关程度排列，最相关的在最前。")
 q1, q2, q3 = st.columns([4, 2, 1])
 query = q1.text_input("检索内容", placeholder="例如：造林补贴 提高森林覆盖率", key="corpus_query")
 grain = q2.radio(
@@ -102,9 +118,9 @@ if query.strip():
         hits = []
     if not hits:
         st.info("未找到相关结果。")
-    for n, h in enumerate(hits, 1):
+    for n, h in enumerate(hits, 1):  # best first; the fused score itself means nothing to a reader
         head = h.project if h.grain == "project" else f"{h.project} / {h.metadata.get('level3', '')}"
         with st.container(border=True):
-            st.markdown(f"**{n}. {head}**　得分 {h.score:.4f}")
-            st.caption(f"出处：{h.location.label() or h.document}")
+            st.markdown(f"**{n}. {inline(head)}**")
+            st.caption("出处：" + inline(h.location.label() or h.document))
             st.text(h.text[:600])
