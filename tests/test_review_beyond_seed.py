@@ -85,3 +85,16 @@ def test_a_look_alike_gets_no_findings_and_a_notice():
     d = doc(project([row(SAT, "服务对象满意度指标", "群众满意度", "较上年提高")]), kind="other")
     result = review_document(d)
     assert result.findings == [] and any("不是预算绩效目标表" in n for n in result.notices)
+
+
+def test_suggestions_speak_of_the_documents_year_and_the_projects_sector():
+    from rule_tables import project as make
+
+    rows = replace(clean_rows(), "完成时间", row(OUT, "时效指标", "完成时间", "按时完成"))
+    health = make(rows, name="基本医疗保险参保补助", purpose="城乡居民基本医疗保险参保缴费补助")
+    (timely,) = [f for f in run_rules(doc(health, year=2027)) if f.rule_id == "VAGUE-TIMELINESS"]
+    assert "2027年" in timely.suggestion and "2024" not in timely.suggestion
+    copied = replace(clean_rows(), "人工造林面积", row(OUT, "数量指标", "参保人数", "≥5000人", desc="参保人数"))
+    med = make(copied, name="基本医疗保险参保补助", purpose="城乡居民基本医疗保险参保缴费补助")
+    (f,) = [f for f in run_rules(doc(med, year=2027)) if f.rule_id == "COPY-DESC"]
+    assert "造林" not in f.suggestion and "森林" not in f.suggestion

@@ -158,7 +158,7 @@ def _pack(tmp_path, **rule):
 
 def test_a_message_naming_a_field_its_kind_does_not_fill_fails_at_load(tmp_path):
     assert load_rules(_pack(tmp_path))[0].id == "T-1"
-    with pytest.raises(InputError, match=r"T-1.*message.*valeu.*可用字段：project、indicator、value"):
+    with pytest.raises(InputError, match=r"T-1.*message.*valeu.*可用字段：project、indicator、year.*value"):
         load_rules(_pack(tmp_path, message="指标值“{valeu}”不可衡量。"))
     with pytest.raises(InputError, match=r"T-1.*suggestion.*budget"):
         load_rules(_pack(tmp_path, suggestion="控制在{budget}万元以内。"))

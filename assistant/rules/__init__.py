@@ -16,6 +16,7 @@ from .engine import (
     CHECKS,
     DEFAULT_PACK,
     LEXICON_FILE,
+    REVIEW_YEAR,
     SEVERITY_ORDER,
     Context,
     Lexicon,
@@ -75,6 +76,7 @@ def run_rules(
     )
     findings: list[Finding] = []
     seen: set[tuple] = set()
+    REVIEW_YEAR.set(doc.budget_year)  # suggestions speak of the document's own year
     truncated = {n for n, p in enumerate(doc.projects) if p.truncated}
     for rule in active:
         if single_project and rule.scope == "document":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,7 @@ from ..yamlfile import read_yaml
 if TYPE_CHECKING:
     from ..review.goals import GoalMap
 
+REVIEW_YEAR: ContextVar[int | None] = ContextVar("review_year", default=None)  # set by run_rules for the templates
 RULES_DIR = Path(__file__).resolve().parent
 DEFAULT_PACK = RULES_DIR / "default.yaml"
 LEXICON_FILE = RULES_DIR / "lexicon.yaml"
@@ -58,9 +60,12 @@ class Rule(BaseModel):
         **fields: Any,
     ) -> Finding:
         """A Finding with the templates filled from `fields` (plus 项目/指标 names)."""
+        from .examples import examples
+
         values = {
             "project": project.name if project else "",
             "indicator": indicator.level3 if indicator else "",
+            **examples(project, REVIEW_YEAR.get()),
         }
         values.update(fields)
         if location is None:
@@ -304,7 +309,8 @@ class Context:
 
 
 CheckFn = Callable[[Document, Rule, Context], Iterable[Finding]]
-ALWAYS_FIELDS = ("project", "indicator")  # every message may name the project and the row
+# every message may name the project and the row, the budget year, and examples from the project's sector
+ALWAYS_FIELDS = ("project", "indicator", "year", "ex_date", "ex_quantity", "ex_description", "ex_goal", "ex_basis")
 
 
 class NoParams(BaseModel):
