@@ -162,3 +162,12 @@ def test_cli_office_format_needs_an_output_file(seed_path):
     result = CliRunner().invoke(app, ["parse", str(seed_path), "--format", "docx"])
     assert result.exit_code != 0 and "需要用 -o 指定输出文件" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_single_drafted_table_has_no_empty_part_one_heading():
+    p = Project(name="乡村夜校培训", budget=12.5, indicators=[Indicator(level1="产出指标", level2="数量指标", level3="培训人次", value_raw="≥600人次")])
+    doc = Document(title="某县农业农村局2027年项目绩效目标表", projects=[p])
+    text = render_document(doc, "md")
+    assert "第一部分" not in text
+    back = read_bytes(render_document(doc, "docx"), "d.docx")
+    assert back.projects[0].name == "乡村夜校培训" and "第一部分" not in " ".join(back.cover)

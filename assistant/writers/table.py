@@ -144,8 +144,8 @@ def part1_paragraphs(doc: Document) -> list[tuple[str, int]]:
     """The 第一部分 as (text, level) paragraphs; level 0 title, 1 part, 2 section, 9 body text.
 
     The cover lines are written as read (else the title, split into department and the rest), so
-    a reader finds title and department again; both part headings are always written so the title
-    is never mistaken for body text."""
+    a reader finds title and department again; both part headings are written whenever there is 第一部分
+    text, so the title is never mistaken for body text."""
     out: list[tuple[str, int]] = []
     title = doc.title or doc.department
     if doc.cover and (not doc.title or "".join(doc.cover[:3]) == doc.title):
@@ -154,6 +154,8 @@ def part1_paragraphs(doc: Document) -> list[tuple[str, int]]:
         out += [(doc.department, 0), (title[len(doc.department) :], 0)]
     elif title:
         out.append((title, 0))
+    if not (doc.overall_goal or doc.goal_areas or doc.safeguards):
+        return out  # a single drafted table: no empty 第一部分 heading (the title lines are its cover)
     out.append((PART1_HEADING, 1))
     if doc.overall_goal:
         out.append(("一、总体绩效目标", 2))
