@@ -65,3 +65,46 @@ def test_wild_totals_do_not_fall():
     assert (projects, rows) >= (19, 119), f"项目 {projects}/23，指标行 {rows}/132"
     # nothing is invented from captions or page furniture: no file reads a project its labels lack
     assert not [p for r in results if r.name not in WILD_KNOWN for p in r.problems if p.startswith("多读出的项目")]
+
+
+def _pipe_cells(line: str) -> list[str]:
+    cells = [c.strip() for c in line.strip().split("|")]
+    if line.strip().startswith("|"):
+        cells = cells[1:]
+    while cells and cells[-1] == "":
+        cells.pop()
+    return cells
+
+
+# (page, shape) pairs that cannot read the same once re-shaped, and why
+RESHAPE_KNOWN = {
+    ("19_dongguan_jtysj_2019_zhenjilianwanglu_pifubiao", "cells"): "中期/年度两半交错，每行一格后无法分清",
+    ("20_fengjie_yjj_2025_anquanshengchanjubao_shenpibiao", "tab"): "原文最后一格后的“|”说明指标值完整，改形后丢失",
+    ("20_fengjie_yjj_2025_anquanshengchanjubao_shenpibiao", "cells"): "同上",
+    ("35_yongde_minglangzx_2022_yingyang_zipingbiao", "tab"): "资金栏的竖线行被网页打散，改成制表符后不再是整行",
+}
+
+
+@pytest.mark.skipif(not WILD.exists(), reason="../shared/wild/ 不在")
+@pytest.mark.parametrize("shape", ["tab", "cells"])
+def test_a_real_pipe_page_reads_the_same_in_other_paste_shapes(shape, tmp_path):
+    """The same real content pasted as tab rows or one cell per line gives the same projects and rows."""
+    labels = read_yaml(WILD / "labels.yaml", "wild 标注")["cases"]
+    failed = []
+    for case, label in labels.items():
+        if label.get("layout") != "pipe" or case in WILD_KNOWN or (case, shape) in RESHAPE_KNOWN:
+            continue
+        lines = []
+        for line in (WILD / f"{case}.txt").read_text(encoding="utf-8").splitlines():
+            if "|" not in line:
+                lines.append(line)
+            elif shape == "tab":
+                lines.append("\t".join(_pipe_cells(line)))
+            else:
+                lines += [c for c in _pipe_cells(line) if c]
+        path = tmp_path / f"{case}.txt"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        result = score_file(path, label)
+        if not result.passed:
+            failed.append(f"{case}: {result.problems[:2]}")
+    assert failed == []

@@ -64,7 +64,7 @@ def looks_run_together(line: str) -> bool:
     if len(normalize_text(first.group(1))) < 4 or not _stands_alone(first, t):
         return False  # 指标1:租车次数: too short a word to cut a cell at
     rest = compact(t[first.end() :])  # markers, unit and score notes are part of the label
-    if not rest or "。" in rest:
+    if len(rest) <= 1 or "。" in rest:  # 服务对象满意度指标等: one trailing character is part of the word
         return False  # 项目名称★ is one label; a sentence may start with a label word
     return True
 

@@ -495,11 +495,14 @@ class TableReader:
     def positional(self, cells: list[Cell]) -> Row:
         """A full-width real row: cell i is column i (empty cells of merged 一级/二级 carried down)."""
         row = Row(loc=cells[0].loc, end_brk=HARD)
+        level2s = [c.text.strip() for c, col in zip(cells, self.header.columns) if col.role == "level2" and c.text.strip()]
+        year_side = level2s[-1] if self.header.double and level2s else None  # 中期 | 年度: the year's 二级
         for c, col in zip(cells, self.header.columns):
             t = c.text.strip()
             if col.role == "level1" and t:
                 row.categories.append(t)
             elif col.role == "level2" and t and len(row.categories) < 2:
+                t = year_side or t
                 row.categories.append(t) if row.categories or not self.header.has_level1 else row.categories.extend(["", t])
             elif not t:
                 continue
@@ -521,9 +524,12 @@ class TableReader:
             options.append(chunk[1:])
         fitted = []
         for opt in options:
-            if width - 2 <= len(opt) < width:
-                opt = opt + [Cell("", opt[-1].loc, HARD) for _ in range(width - len(opt))]
-            if len(opt) == width:
+            missing = width - len(opt)
+            if 0 < missing <= 2:
+                pad = [Cell("", opt[-1].loc, HARD) for _ in range(missing)]
+                fitted.append(opt + pad)  # empty trailing cells a copy trimmed
+                fitted.append(pad + opt)  # merged 一级/二级 cells a web page does not repeat
+            elif missing == 0:
                 fitted.append(opt)
         if not fitted:
             return chunk
@@ -541,12 +547,27 @@ class TableReader:
                 score += compat(col.role, t) if compat(col.role, t) is not None else -3.0
         return score
 
+    def _fits_positionally(self, chunk: list[Cell]) -> bool:
+        """Every filled cell fits the column at its position (no category in a body column, no name in a
+        category column, no cell that fits nowhere)."""
+        for c, col in zip(chunk, self.header.columns):
+            t = c.text.strip()
+            if not t:
+                continue
+            if col.role in ("level1", "level2"):
+                if not is_category(t):
+                    return False
+            elif (compat(col.role, t) if compat(col.role, t) is not None else -3.0) < -1.0:
+                return False
+        return True
+
     def _known_rows(self, cells: list[Cell]) -> list[Row]:
         out, start = [], 0
         for k, c in enumerate(cells):
             if c.brk == HARD or k == len(cells) - 1:
-                chunk = self._fit_width(cells[start : k + 1])
-                if len(chunk) == len(self.header.columns):
+                raw = cells[start : k + 1]
+                chunk = self._fit_width(raw)
+                if len(chunk) == len(self.header.columns) and (len(raw) == len(chunk) or self._fits_positionally(chunk)):
                     row = self.positional(chunk)
                 else:
                     row = self.make_row([c for c in chunk if c.text.strip()] or chunk).row
