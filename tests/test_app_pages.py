@@ -504,6 +504,18 @@ def test_corpus_upload_ingest_and_search(tmp_path, monkeypatch):
     assert {m.label: m.value for m in at.metric}["文档"] == "0"
 
 
+def test_corpus_page_browses_the_indicator_library(app):
+    goto(app.run(), "corpus")
+    app.selectbox(key="lib_sector").select("medical_insurance").run()
+    assert_clean(app)
+    table = next(d.value for d in app.dataframe if "三级指标" in d.value.columns)
+    assert set(table["领域"]) == {"医疗保障"} and len(table) >= 15
+    app.selectbox(key="lib_sector").select("").run()
+    app.text_input(key="lib_query").input("成活率").run()
+    table = next(d.value for d in app.dataframe if "三级指标" in d.value.columns)
+    assert any("成活率" in n for n in table["三级指标"]) and len(set(table["领域"])) >= 2
+
+
 # -- 评测 ----------------------------------------------------------------------------------------------
 def test_evals_page_without_runs(app, tmp_path, monkeypatch):
     from assistant.ui import evals

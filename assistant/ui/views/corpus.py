@@ -124,3 +124,32 @@ if query.strip():
             st.markdown(f"**{n}. {inline(head)}**")
             st.caption("出处：" + inline(h.location.label() or h.document))
             st.text(h.text[:600])
+
+st.subheader("指标库")
+st.caption("各领域县级部门常设的三级指标及其常见写法（起草时在往年参考不足时使用，审核时作为常见做法的参照）。")
+from assistant.library import entries_for, library, search  # noqa: E402
+
+sectors = {s.id: s.sector for s in library()}
+l1, l2 = st.columns([2, 4])
+sector_id = l1.selectbox("领域", ["", *sectors], format_func=lambda s: sectors.get(s, "全部领域"), key="lib_sector")
+lib_query = l2.text_input("按指标名称或用途查找", placeholder="例如：成活率、补助标准、降尘", key="lib_query")
+if lib_query.strip():
+    rows = [e for e, _ in search(lib_query, limit=50, sector_id=sector_id or None)]
+else:
+    rows = entries_for(sector_id) if sector_id else []
+if rows:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {"领域": sectors.get(e.sector, e.sector), "一级指标": e.l1, "二级指标": e.l2, "三级指标": e.name,
+                 "常见指标值": e.value.replace("{budget}", "预算数"), "确定依据": e.basis, "指标描述": e.description}
+                for e in rows
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+elif lib_query.strip():
+    st.info("指标库中没有相近的指标。")
+else:
+    st.caption(f"共 {len(sectors)} 个领域、{sum(len(s.entries) for s in library())} 条指标：选择领域或输入关键词查看。")
