@@ -15,8 +15,17 @@ from assistant.evals.runner import run_eval
 BASELINE = Path(__file__).resolve().parent.parent / "evals" / "runs" / "baseline"
 
 
+def labels_missing() -> list[str]:
+    """Labelled case files whose labels are not in this checkout (../shared/wild/): the baseline scored them."""
+    from assistant.evals.cases import load_cases
+
+    return [cf.rel for cf in load_cases(suites=["review"])["review"] if cf.labelled and cf.data.missing]
+
+
 @pytest.mark.slow
 def test_a_fresh_offline_run_matches_the_committed_baseline(tmp_path):
+    if missing := labels_missing():
+        pytest.skip(f"标注文件不在本机，基线无法复现：{'、'.join(missing)}")
     committed = json.loads((BASELINE / "scores.json").read_text(encoding="utf-8"))["suites"]
     run_eval(engine="offline", name="gate", runs_dir=tmp_path)
     fresh = store.load_scores("gate", tmp_path)["suites"]

@@ -58,6 +58,10 @@ def test_offline_qa_run_is_rescored_exactly(runs):
 
 
 def test_committed_baseline_is_reproduced_exactly(tmp_path):
+    from test_eval_gate import labels_missing
+
+    if missing := labels_missing():
+        pytest.skip(f"标注文件不在本机，基线无法复现：{'、'.join(missing)}")
     assert (BASELINE / "meta.json").is_file(), (
         "evals/runs/baseline is missing: run `assistant eval run --name baseline`"
     )
@@ -91,6 +95,7 @@ def test_a_lexicon_change_flips_exactly_the_review_cases_it_touches(runs, monkey
     touched = {
         c.id
         for cf in load_cases(suites=["review"])["review"]
+        if not cf.labelled
         for c in cf.cases
         if any(e.evidence == "较上年提高" for e in c.expect)
     }

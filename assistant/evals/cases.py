@@ -17,6 +17,12 @@ Review suite schema (the other three are in qa.py, drafts.py and retrieval_eval.
         must_not_flag:                # rows that must NOT be flagged
           - {indicator: 预算控制数, category: cost_mismatch, note: 15000元 即 1.50 万元}
           - {category: stale_date, note: 文号中的年份不是日期}   # indicator "*" (default) = any row
+
+A review file may instead point at hand-labelled pages (the schema of ../shared/wild/README.md): each page
+of the labels file becomes a case (its key is the id) scored by review_labels.py.
+
+    suite: review
+    labels: ../shared/wild/labels.yaml   # relative to the repository root; pages are <case>.txt beside it
 """
 
 from __future__ import annotations
@@ -81,6 +87,33 @@ class ReviewSuite(Strict):
     cases: list[ReviewCase]
 
 
+class LabelledDefect(Strict):
+    indicator: str = Field(min_length=1)  # a 三级 name or a fragment of it (or of the goal text, a header)
+    category: Category
+    level: Literal["must", "should"]
+    why: str = ""
+
+
+class LabelledCase(Strict):
+    """One labelled page as a review case (the labels' parsing fields, projects and rows, are not needed)."""
+
+    id: str  # the page's key in the labels file
+    document: str  # the page file, relative to the repository root
+    doc_type: str | None = None
+    defects: list[LabelledDefect] = Field(default_factory=list)
+    clean: list[Category] = Field(default_factory=list)
+
+
+class LabelledReviewSuite(Strict):
+    """Review cases from a labels file: one per labelled page (filled in when the file loads)."""
+
+    suite: Literal["review"] = "review"
+    labels: str  # the labels file, relative to the repository root
+    note: str = ""
+    cases: list[LabelledCase] = Field(default_factory=list)
+    missing: bool = False  # the labels file is not there (a checkout without ../shared): no cases
+
+
 class RetrievalSuite(RetrievalCases):
     suite: Literal["retrieval"] = "retrieval"
 
@@ -101,11 +134,24 @@ class CaseFile:
     path: Path
     rel: str
     sha: str
-    data: Any  # ReviewSuite | DraftSuite | QASuite | RetrievalSuite
+    data: Any  # ReviewSuite | LabelledReviewSuite | DraftSuite | QASuite | RetrievalSuite
 
     @property
     def stem(self) -> str:
         return self.path.stem
+
+    @property
+    def labelled(self) -> bool:
+        """Review cases from a labels file (LabelledReviewSuite) rather than expected findings."""
+        return isinstance(self.data, LabelledReviewSuite)
+
+    @property
+    def documents(self) -> list[str]:
+        """The documents the file's cases read, as written (relative to the repository root)."""
+        if self.labelled:
+            return [c.document for c in self.data.cases]
+        doc = getattr(self.data, "document", None)
+        return [doc] if doc else []
 
     @property
     def cases(self) -> list:
@@ -202,15 +248,56 @@ def load_case_file(path: str | Path, root: Path = PROJECT_ROOT) -> CaseFile:
         )
     if isinstance(data, dict) and suite == "retrieval" and "suite" not in data:
         data = {"suite": "retrieval", **data}
+    labelled = suite == "review" and isinstance(data, dict) and "labels" in data
     try:
-        model = MODELS[suite].model_validate(data)
+        model = (LabelledReviewSuite if labelled else MODELS[suite]).model_validate(data)
     except ValidationError as e:
         raise InputError(f"评测用例文件「{rel}」格式错误：{_explain(e, data)}。") from None
+    raw = p.read_bytes()
+    if labelled:
+        raw += _load_labels(model, rel, root)  # a change in the labels changes the case file's hash
+    sha = hashlib.sha256(raw).hexdigest()[:12]
     ids = [c.id for c in model.cases]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise InputError(f"评测用例文件「{rel}」中用例 id 重复：{'、'.join(dupes)}。")
-    return CaseFile(suite, p, rel, file_hash(p), model)
+    return CaseFile(suite, p, rel, sha, model)
+
+
+def _load_labels(model: LabelledReviewSuite, rel: str, root: Path) -> bytes:
+    """Fill `model.cases` from its labels file (one case per page) and return the file's bytes; a missing
+    labels file leaves no cases (marked `missing`)."""
+    labels = resolve(model.labels, root)
+    if not labels.is_file():
+        model.missing = True
+        return b""
+    data = read_yaml(labels, "标注文件", shown=model.labels)
+    pages = data.get("cases") if isinstance(data, dict) else None
+    if not isinstance(pages, dict):
+        raise InputError(
+            f"标注文件「{model.labels}」应有 cases: {{页面名: 标注}}（评测用例文件「{rel}」引用）。"
+        )
+    folder = Path(model.labels).parent
+    cases = []
+    for name, label in pages.items():
+        if not isinstance(label, dict):
+            raise InputError(f"标注文件「{model.labels}」的「{name}」应为键值对象。")
+        try:
+            cases.append(
+                LabelledCase(
+                    id=str(name),
+                    document=(folder / label.get("file", f"{name}.txt")).as_posix(),
+                    doc_type=label.get("doc_type"),
+                    defects=label.get("defects") or [],
+                    clean=label.get("clean") or [],
+                )
+            )
+        except ValidationError as e:
+            raise InputError(
+                f"标注文件「{model.labels}」的「{name}」格式错误：{_explain(e, label)}。"
+            ) from None
+    model.cases = cases
+    return labels.read_bytes()
 
 
 def load_cases(

@@ -48,7 +48,7 @@ def build_meta(
     name: str, engine: str, suites: list[str], cases: dict[str, list[CaseFile]], root: Path, policy_path
 ) -> dict:
     s = get_settings()
-    docs = sorted({cf.data.document for cf in cases.get("review", []) + cases.get("qa", [])})
+    docs = sorted({d for cf in cases.get("review", []) + cases.get("qa", []) for d in cf.documents})
     docs += sorted({c.reference.document for cf in cases.get("draft", []) for c in cf.cases if c.reference})
     from ..kb.embeddings import Embedder
 

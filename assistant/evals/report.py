@@ -108,6 +108,7 @@ def run_blocks(meta: dict, scores: dict) -> list[Block]:
                     Table(["用例文件", "命中", "误报", "漏报", "精确率", "召回率", "F1"], docs, {4, 5, 6}),
                 ),
             ]
+            b += labelled_blocks(s.get("labelled", {}))
         elif s.get("by_document"):
             docs = [[d, n["cases"], n["pass_rate"]] for d, n in s["by_document"].items()]
             b += [("h", 3, "按用例文件"), ("t", 0, Table(["用例文件", "用例数", "通过率"], docs, {2}))]
@@ -129,6 +130,34 @@ def run_blocks(meta: dict, scores: dict) -> list[Block]:
             if failed
             else ("p", 0, "全部通过。")
         )
+    return b
+
+
+def labelled_blocks(labelled: dict) -> list[Block]:
+    """Hand-labelled pages (the wild set): must/should found, false positives and precision, overall and
+    per page."""
+    b: list[Block] = []
+    for stem, w in labelled.items():
+        b.append(("h", 3, f"标注页面（{stem}）"))
+        b.append(
+            (
+                "p",
+                0,
+                f"必须发现 {w['must_found']}/{w['must']}，应当发现 {w['should_found']}/{w['should']}，"
+                f"误报 {w['false_positives']}，精确率 {_fmt(w['precision'])}；页面通过 {w['pages_passed']}/{w['pages']}。",
+            )
+        )
+        rows = [
+            [
+                page,
+                f"{n['must_found']}/{n['must']}",
+                f"{n['should_found']}/{n['should']}",
+                n["false_positives"],
+                n["precision"],
+            ]
+            for page, n in w["by_document"].items()
+        ]
+        b.append(("t", 0, Table(["页面", "必须发现", "应当发现", "误报", "精确率"], rows, {4})))
     return b
 
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..errors import AssistantError, InputError
+from ..models import Document
 from ..settings import PROJECT_ROOT, get_settings
 from . import store
 from .cases import SUITES, CaseFile, load_cases, resolve
@@ -38,20 +39,9 @@ def answer_review(files: list[CaseFile], engine: str, root: Path, only, policy, 
     if engine == "llm":
         chat_model = choose(get_settings(), True, instead="本次仅运行规则检查").chat_model
         checker = build_llm_checker(get_settings(), chat=chat_model)
-    out = []
-    for cf in files:
-        cases = _selected(cf, only)
-        if not cases:
-            continue
-        path = resolve(cf.data.document, root)
+
+    def review(path: Path) -> tuple[Document, list[dict]]:
         doc = read_document(path)
-        named = {c.project for c in cf.cases}
-        missing = [p.name for p in doc.projects if p.name not in named]
-        if missing:
-            raise InputError(
-                f"审核评测用例文件「{cf.rel}」没有覆盖项目：{'、'.join(missing)}。"
-                "每个项目都要有一条用例（没有问题的项目写 expect: []）。"
-            )
         source = read_source_text(path)
         if checker is None:
             result = review_document(doc, policy, source_text=source)
@@ -59,10 +49,39 @@ def answer_review(files: list[CaseFile], engine: str, root: Path, only, policy, 
             result = Reviewer(llm=checker, policy=policy, use_embeddings=False).review(
                 doc, source_text=source
             )
+        return doc, [f.model_dump(mode="json") for f in result.findings]
+
+    out = []
+    for cf in files:
+        cases = _selected(cf, only)
+        if not cases:
+            continue
+        if cf.labelled:  # one labelled page per case: a page the reader cannot read is that case's error
+            for case in cases:
+                rec = {"id": case.id, "document": case.document, "findings": []}
+                try:
+                    rec["findings"] = review(resolve(case.document, root))[1]
+                except AssistantError as e:
+                    rec["error"] = str(e)
+                out.append(rec)
+                step()
+            continue
+        doc, found = review(resolve(cf.data.document, root))
+        named = {c.project for c in cf.cases}
+        missing = [p.name for p in doc.projects if p.name not in named]
+        if missing:
+            raise InputError(
+                f"审核评测用例文件「{cf.rel}」没有覆盖项目：{'、'.join(missing)}。"
+                "每个项目都要有一条用例（没有问题的项目写 expect: []）。"
+            )
         for case in cases:
-            found = [f.model_dump(mode="json") for f in result.findings if f.project == case.project]
             out.append(
-                {"id": case.id, "document": cf.data.document, "project": case.project, "findings": found}
+                {
+                    "id": case.id,
+                    "document": cf.data.document,
+                    "project": case.project,
+                    "findings": [f for f in found if f["project"] == case.project],
+                }
             )
             step()
     return out

@@ -19,6 +19,7 @@ from .drafts import score_draft
 from .qa import score_citations, score_correct
 from .retrieval import score_case
 from .review import aggregate_review, prf, score_review_case
+from .review_labels import aggregate_labelled, score_labelled_case
 
 
 @dataclass(frozen=True)
@@ -100,20 +101,32 @@ def _error(record: dict) -> str:
 
 # --- per suite ------------------------------------------------------------------------------------
 def score_review_suite(files: list[CaseFile], answers: dict[str, dict], docs: Documents) -> dict:
-    results, by_doc = [], {}
+    """Expected-findings files give the headline precision/recall/F1 (overall, per category, per file);
+    labelled-page files (the wild set) their must/should recall and false positives under `labelled`,
+    per file and per page. The pass rate counts every case."""
+    results, by_doc, pages = [], {}, {}
     for cf, case, rec in _pairs(files, answers):
         findings = [Finding.model_validate(f) for f in rec.get("findings", [])]
-        res = score_review_case(case, findings)
+        scorer = score_labelled_case if cf.labelled else score_review_case
+        res = scorer(case, findings)
         res["reason"] = "；".join(x for x in (_error(rec), res["reason"]) if x)
         res["passed"] = res["passed"] and not rec.get("error")
         res["file"] = cf.stem
+        if cf.labelled:
+            pages.setdefault(cf.stem, []).append(res)
+            continue
         results.append(res)
         slot = by_doc.setdefault(cf.stem, {"tp": 0, "fp": 0, "fn": 0})
         for k in slot:
             slot[k] += res["metrics"][k]
     out = aggregate_review(results)
     out["by_document"] = {d: {**n, **prf(n["tp"], n["fp"], n["fn"])} for d, n in sorted(by_doc.items())}
-    return {**out, "cases": _sorted(results)}
+    every = results + [r for rs in pages.values() for r in rs]
+    if pages:
+        out["labelled"] = {stem: aggregate_labelled(rs) for stem, rs in sorted(pages.items())}
+        passed = sum(1 for c in every if c["passed"])
+        out.update(cases_total=len(every), cases_passed=passed, pass_rate=round(passed / len(every), 4))
+    return {**out, "cases": _sorted(every)}
 
 
 def score_qa_suite(files: list[CaseFile], answers: dict[str, dict], docs: Documents) -> dict:

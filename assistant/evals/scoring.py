@@ -97,6 +97,11 @@ def summary_lines(scores: dict) -> list[str]:
         )
         if suite == "review":
             head += f"，精确率 {s['precision']:.3f}，召回率 {s['recall']:.3f}，F1 {s['f1']:.3f}"
+            for stem, w in s.get("labelled", {}).items():
+                head += (
+                    f"\n  标注页面（{stem}）：必须发现 {w['must_found']}/{w['must']}，应当发现 "
+                    f"{w['should_found']}/{w['should']}，误报 {w['false_positives']}，精确率 {w['precision']:.3f}"
+                )
         elif suite == "qa":
             head += f"，答案正确 {s['correct']:.3f}，引用正确 {s['citations']:.3f}"
         elif suite == "draft":
