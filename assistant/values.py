@@ -241,5 +241,7 @@ def years_in(text: str) -> list[tuple[int, str]]:
     t = re.sub(r"[\[【〔(（]\s*(19|20)\d{2}\s*[\]】〕)）]\s*\d*\s*号?", lambda m: " " * len(m.group(0)), t)
     out = []
     for m in re.finditer(r"(?<!\d)((?:19|20)\d{2})\s*(年|、)", t):
+        if re.search(r"(?:较|比|同比|相比|相较|与|对比|基于|以)\s*$", t[: m.start()]):
+            continue  # 较2023年提高: a base year to compare with, not a date of this year's work
         out.append((int(m.group(1)), m.group(0)))
     return out

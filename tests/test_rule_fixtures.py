@@ -18,7 +18,7 @@ Fixture format (every key optional except fail and pass; typos fail loudly):
       layout: [purpose, basis, plan, budget]   # the fields the template has (empty: unknown)
       truncated: false            # the page stops inside this table
       rows:                       # [一级, 二级, 三级, 指标值, 描述?, 依据?] or a mapping with
-        - [产出指标, 数量指标, 签约人数, ≥12000人]    # l1 l2 l3 value desc basis unit op actual
+        - [产出指标, 数量指标, 签约人数, ≥12000人]    # l1 l2 l3 value desc basis unit op actual weight score
     document: {budget_year: 2024, kind: target_table, title: …, cover: […], source_text: …,
                goal_areas: [{number: 1, title: …, goal: …, indicators: …}]}
     fail:                         # one case or a list; each changes the base:
@@ -135,7 +135,7 @@ def build_row(spec: RowSpec, year: int | None) -> Indicator:
         if not 4 <= len(spec) <= 6:
             raise ValueError(f"指标行应为 [一级, 二级, 三级, 指标值, 描述?, 依据?]：{spec}")
         spec = dict(zip(("l1", "l2", "l3", "value", "desc", "basis"), spec, strict=False))
-    unknown = set(spec) - {"l1", "l2", "l3", "value", "desc", "basis", "unit", "op", "actual"}
+    unknown = set(spec) - {"l1", "l2", "l3", "value", "desc", "basis", "unit", "op", "actual", "weight", "score"}
     if unknown:
         raise ValueError(f"指标行的未知字段 {sorted(unknown)}：{spec}")
     l1, l2, l3, value = (str(spec.get(k) or "") for k in ("l1", "l2", "l3", "value"))
@@ -154,6 +154,8 @@ def build_row(spec: RowSpec, year: int | None) -> Indicator:
         unit_column=str(spec.get("unit") or ""),
         operator_column=str(spec.get("op") or ""),
         actual_raw=str(spec.get("actual") or ""),
+        weight=str(spec.get("weight") or ""),
+        score=str(spec.get("score") or ""),
     )
 
 

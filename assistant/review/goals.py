@@ -181,7 +181,8 @@ def _token_scores(doc: Document, lex: Lexicon) -> tuple[list[set[str]], dict[str
     for toks in area_tokens:
         for t in toks:
             df[t] = df.get(t, 0) + 1
-    idf = {t: math.log(n / d) for t, d in df.items()}
+    # with a single area every word is in every area: weigh words equally instead of by rarity
+    idf = {t: math.log(n / d) if n > 1 else 1.0 for t, d in df.items()}
     return area_tokens, idf
 
 

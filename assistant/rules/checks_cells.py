@@ -8,7 +8,17 @@ from collections.abc import Iterator
 from ..categories import SATISFACTION, TIMELINESS, canonical_level1, canonical_level2
 from ..models import Document, Finding, Project, SourceLocation
 from ..values import normalize_text
-from .engine import Context, FieldParams, Lexicon, Rule, check, find_phrase, line_with, same_text
+from .engine import (
+    Context,
+    FieldParams,
+    Lexicon,
+    Rule,
+    check,
+    find_phrase,
+    line_with,
+    phrase_regex,
+    same_text,
+)
 
 _NUMBERING = re.compile(r"^\s*[\d一二三四五六七八九十]+\s*[.、．)）]\s*")
 _INDICATOR_FIELDS = (
@@ -223,6 +233,8 @@ def _unmeasurable(i, lex: Lexicon) -> tuple[str, str] | None:
         return None
     if any(t == normalize_text(w) for w in lex.binary_values) or find_phrase(i.value_raw, lex.standard_markers):
         return None
+    if any(phrase_regex(p).match(t) for p in lex.outcome_patterns):
+        return None  # 无重大安全事故, 全部消除, 应保尽保: a count of zero or an all-or-nothing outcome
     text = line_with(i.value_raw)
     return text, text
 

@@ -66,11 +66,9 @@ def _served(area: int, gm) -> bool:
     """A project serves the area on strong keyword evidence: a theme main to both (not a side mention
     of 幼儿园 in a camera project) or its name's words. Shared ordinary words (教育, 新增, 农村公路)
     do not count here."""
-    return any(
-        s.area == area and s.by_keywords and s.basis in ("theme", "name")
-        for p in gm.projects
-        for s in p.scores
-    )
+    # with a single area every project's words are "rare" in it, so a name alone is weak evidence
+    bases = ("theme",) if len(gm.areas) == 1 else ("theme", "name")
+    return any(s.area == area and s.by_keywords and s.basis in bases for p in gm.projects for s in p.scores)
 
 
 @check("dept_unfunded", fields=("area", "note", "targets", "title"))

@@ -291,8 +291,8 @@ def past_tense_text(doc: Document, rule: Rule, ctx: Context) -> Iterator[Finding
     """'此项工作已完成' in the 绩效目标 or 资金用途 text: one finding per project."""
     for p in ctx.projects():
         for label, text in (("绩效目标", p.goal), ("资金用途", p.purpose)):
-            m = _PAST.search(text or "")
-            if m:
+            m = next((m for m in _PAST.finditer(text or "") if not (text or "")[m.end() : m.end() + 1] == "的"), None)
+            if m:  # 已建成的设施 describes what the money maintains, not finished work
                 clauses = [c.strip() for c in re.split(r"[，,。；;\n]", text) if m.group(0) in c]
                 clause = re.sub(r"^\s*\d+\s*[.、．]\s*", "", clauses[0]) if clauses else m.group(0)
                 yield rule.finding(clause, project=p, field=label, text=clause)

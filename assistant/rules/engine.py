@@ -97,6 +97,7 @@ class Lexicon(BaseModel):
 
     vague_phrases: list[str] = Field(default_factory=list)
     binary_values: list[str] = Field(default_factory=list)
+    outcome_patterns: list[str] = Field(default_factory=list)
     standard_markers: list[str] = Field(default_factory=list)
     placeholder_cells: list[str] = Field(default_factory=list)
     placeholder_patterns: list[str] = Field(default_factory=list)

@@ -63,6 +63,8 @@ def clauses(text: str) -> list[tuple[int, int, str]]:
 def find_mentions(text: str, units: list[str]) -> list[Mention]:
     """Counted quantities in `text`. `units` are the measure words that count (lexicon.measure_units)."""
     t = (text or "").translate(_HALF)
+    # list numbering (1.2个基地 is item 1 and 2个): blank it out, keeping the offsets
+    t = re.sub(r"(?:^|(?<=[\n。；;：:]))(\s*\d{1,2}\s*[.、．])(?=\s*\d)", lambda m: " " * len(m.group(0)), t)
     unit_alt = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
     pattern = re.compile(
         rf"(?P<op>不少于|不低于|达到|超过)?(?P<num>\d+(?:\.\d+)?|[{_CN}]+)\s*(?P<unit>万?(?:{unit_alt}))(?P<tail>以上|及以上)?"
