@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 from ..categories import QUANTITY, canonical_level2, is_cost
 from ..models import Document, Finding, Indicator, Project
-from ..values import format_number, years_in
+from ..values import PAST_TENSE, format_number, years_in
 from .engine import Context, PercentTestParams, Rule, ToleranceParams, check, find_phrase, line_with
 
-_PAST = re.compile(r"已(?:经)?(完成|支付|拨付|兑现|建成|实施|落实|到位|发放|验收|竣工)")
+_PAST = PAST_TENSE
 
 
 def close(a: float, b: float, rel: float = 0.02, abs_tol: float = 0.01) -> bool:
