@@ -70,7 +70,9 @@ def no_network(monkeypatch):
 @pytest.fixture
 def fake_openai(monkeypatch):
     """A scripted OpenAI-compatible server on 127.0.0.1 (tests/fake_openai.py), with the settings
-    pointed at it: model fake-model, no client retries, 5 s timeout, answer cache off."""
+    pointed at it: model fake-model, no retries, 5 s timeout, answer cache off, and the circuit breaker
+    off (a scripted error would otherwise mark the server down for the next call; tests of the breaker
+    switch it on)."""
     from fake_openai import FakeOpenAI
 
     from assistant.settings import get_settings
@@ -83,6 +85,7 @@ def fake_openai(monkeypatch):
         "JIXIAO_LLM_MAX_RETRIES": "0",
         "JIXIAO_LLM_TIMEOUT": "5",
         "JIXIAO_LLM_CACHE": "off",
+        "JIXIAO_LLM_BREAKER_SECONDS": "0",
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
