@@ -50,13 +50,16 @@ class Deadline:
     def check(self) -> float:
         """Seconds left; LLMTimeout when none are."""
         left = self.left
-        if self.cancel.is_set():
-            raise LLMTimeout("操作已取消：已改用离线结果。")
         if left <= 0:
-            raise LLMTimeout(
-                f"大模型服务在本次操作的总时限（{self.seconds:g}秒，JIXIAO_LLM_DEADLINE）内没有完成：已改用离线结果。"
-            )
+            raise self.expired_error()
         return left
+
+    def expired_error(self) -> LLMTimeout:
+        if self.cancel.is_set():
+            return LLMTimeout("操作已取消：已改用离线结果。")
+        return LLMTimeout(
+            f"大模型服务在本次操作的总时限（{self.seconds:g}秒，JIXIAO_LLM_DEADLINE）内没有完成：已改用离线结果。"
+        )
 
 
 _deadline: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar("llm_deadline", default=None)
@@ -200,6 +203,8 @@ def request(url: str, send: Callable[[float], R], *, what: str = "大模型服�
             return run_bounded(lambda t=per_try: send(t), per_try + 1.0)
         except Exception as exc:  # noqa: BLE001 - every fault becomes a typed LLMError
             err = to_llm_error(exc, url=url, timeout=per_try, what=what)
+            if isinstance(err, LLMTimeout) and deadline.left < 0.1:
+                err = deadline.expired_error()  # the try was cut short by the action's deadline
             if not _sick(err):
                 raise err from exc
             wait = retry_wait(exc, s.llm_retry_after_max)
@@ -243,6 +248,8 @@ def stream(url: str, start: Callable[[float], Iterator[Any]], text_of: Callable[
                     return
                 if isinstance(item, BaseException):
                     err = to_llm_error(item, url=url, timeout=per_try)
+                    if isinstance(err, LLMTimeout) and deadline.left < 0.1:
+                        err = deadline.expired_error()
                     pause = retry_wait(item, s.llm_retry_after_max)
                     if first and _sick(err) and attempt < tries and deadline.left > pause + 1.0:
                         time.sleep(pause)
@@ -305,7 +312,7 @@ def to_llm_error(
         return exc
     detail = safe_text(str(getattr(exc, "message", "") or exc))[:200]
     if isinstance(exc, openai.APITimeoutError):
-        limit = f"（{timeout:g}秒）" if timeout else ""
+        limit = f"（{timeout:.3g}秒）" if timeout else ""
         return LLMTimeout(f"{what}超时{limit}：请稍后重试、调大 JIXIAO_LLM_TIMEOUT，或改用离线引擎。")
     if isinstance(exc, openai.APIConnectionError):
         return LLMUnavailable(

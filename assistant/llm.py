@@ -320,6 +320,15 @@ def _invoke(chat: BaseChatModel, convo: list[dict], response_format: dict | None
     return answer_text(message), response_format
 
 
+def invoke_text(chat: BaseChatModel, messages: Messages) -> str:
+    """One plain answer (no JSON asked for, no streaming) within the action's deadline and the size
+    cap; every fault raises a typed LLMError, a blank answer LLMBadAnswer."""
+    text, _ = _invoke(chat, to_dicts(messages), None)
+    if not text.strip():
+        raise LLMBadAnswer("大模型返回了空白回答（可能拒绝回答）：已改用离线结果。")
+    return text
+
+
 def answer_text(message: Any) -> str:
     """The text of a chat answer; LLMBadAnswer for a refusal, an empty answer or one over the size cap."""
     refusal = (getattr(message, "additional_kwargs", None) or {}).get("refusal")
