@@ -237,3 +237,32 @@ def test_knowledge_base_rows_go_into_the_request(fake_openai, forest):
     system = fake_openai.last_request["messages"][0]["content"]
     assert "[K1] 《2023年部门预算绩效文本》【造林补贴】产出指标/质量指标/成活率；指标值 ≥90%" in system
     assert "自己的行" not in system and kb.queries[0][1] == "indicator" and FOREST in kb.queries[0][0]
+
+
+def test_findings_of_different_projects_are_never_merged(fake_openai, seed_doc):
+    """Each table gets its own implausible_value finding on its first row, quoting a text many tables
+    share (产出指标): every one is kept, once."""
+    by_name = {p.name: p for p in seed_doc.projects}
+
+    def respond(body):
+        p = next(p for name, p in by_name.items() if f"「{name}」" in body["messages"][1]["content"])
+        first = p.indicators[0]
+        found = [issue("implausible_value", first.level1, row=1), issue("implausible_value", first.level1, row=1)]
+        return json.dumps({"findings": found}, ensure_ascii=False)
+
+    fake_openai.responder = respond
+    result = review(seed_doc)
+    llm = [f for f in result.findings if f.source == "llm"]
+    asked = len(fake_openai.requests)
+    assert asked == 17 and len(llm) == asked  # one per table: the repeat in each answer goes
+    assert len({f.project for f in llm}) == asked and {f.evidence for f in llm} == {"产出指标"}
+
+
+def test_a_row_that_does_not_exist_is_sent_back_and_never_moved(fake_openai, forest):
+    wrong_row = issue("stale_date", "2023年造林绿化面积", row=999)
+    other_row = issue("stale_date", "2023年造林绿化面积", row=2)  # row 2 does not hold the quote
+    fake_openai.reply_json(*[{"findings": [wrong_row, other_row]}] * 3)
+    result = review(forest)
+    assert not [f for f in result.findings if f.source == "llm"]
+    reask = fake_openai.requests[1]["messages"][-1]["content"]
+    assert "第999行不存在" in reask and "第2行中没有引文" in reask

@@ -1,9 +1,12 @@
 """知识库: ingest prior-year documents, see what is indexed, search it."""
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
 from assistant.errors import InputError
+from assistant.kb.records import doc_key, origin_label
 from assistant.ui import components
 from assistant.ui.documents import UPLOAD_TYPES, parse_upload
 
@@ -34,7 +37,8 @@ if go:
                     (n + done / max(total, 1)) / len(files), text=f"正在入库「{name}」：{done}/{total} 条"
                 )
 
-            kb.ingest_document(doc, on_batch=step)
+            # an upload has no path: its content identifies it (the same name from two offices is two documents)
+            kb.ingest_document(doc, on_batch=step, content_sha=hashlib.sha256(up.getvalue()).hexdigest())
             added += 1
             st.success(
                 f"已入库「{name}」：{len(doc.projects)} 个项目，{sum(len(p.indicators) for p in doc.projects)} 行指标。"
@@ -63,22 +67,25 @@ if docs:
                 "指标行数": sum(len(p.indicators) for p in d.projects),
                 "预算合计（万元）": d.total_budget(),
                 "来源文件": d.source_file,
+                "来源位置": origin_label(d.origin),
             }
             for d in docs
         ]
     ).astype({"年度": "Int64"})
     st.dataframe(table, hide_index=True, width="stretch")
     with st.expander("移除文档"):
+        labels = {doc_key(d): f"{d.source_file}（{origin_label(d.origin) or '知识库'}）" for d in docs}
         gone = st.selectbox(
             "选择要移除的文档",
-            [d.source_file for d in docs],
+            list(labels),
+            format_func=labels.get,
             index=None,
             key="corpus_remove_choice",
             placeholder="请选择",
         )
         if gone and st.button("从知识库移除", key="corpus_remove"):
             n = kb.remove(gone)
-            st.success(f"已移除「{gone}」（{n} 条记录）。")
+            st.success(f"已移除「{labels[gone]}」（{n} 条记录）。")
             st.rerun()
 else:
     st.info("知识库还是空的：请上传往年的绩效文本。")
