@@ -26,9 +26,10 @@ from .ingest import (  # noqa: F401 (the report types are re-exported)
     SkippedFile,
     file_origin,
     file_sha,
+    identify,
     iter_files,
 )
-from .records import FILTER_KEYS, GRAINS, Record, build_records, doc_id_for, upload_origin
+from .records import FILTER_KEYS, GRAINS, Record, build_records, doc_id_for
 from .retrieval import (  # noqa: F401 (Hit and format_hits are re-exported)
     Hit,
     KeywordIndex,
@@ -111,32 +112,8 @@ class KnowledgeBase:
     # ---- ingest ----------------------------------------------------------------------------------
 
     def identify(self, doc: Document, origin: str = "", content_sha: str = "") -> tuple[str, str, str]:
-        """(doc_id, origin, how): the stored document this one is. `how`: same (the same file again,
-        unchanged), origin (the same file, changed), content (the same content read from elsewhere: that document, under its first origin), legacy
-        (a store keyed by file name that holds this very document: re-keyed by origin), or new."""
-        entries = self.docs.entries()
-        if origin:
-            for e in entries:
-                if e.get("origin") == origin:
-                    return e["id"], origin, "same" if e.get("file_sha") == content_sha else "origin"
-        if content_sha:
-            for e in entries:
-                if e.get("file_sha") == content_sha:
-                    return e["id"], e.get("origin") or origin, "content"
-        legacy = doc_id_for(Path(doc.source_file).name)
-        old = next((e for e in entries if e["id"] == legacy and not e.get("origin")), None)
-        if old is not None and origin and self._same_document(legacy, doc):
-            return doc_id_for(origin), origin, "legacy"
-        origin = origin or upload_origin(content_sha)
-        return doc_id_for(origin), origin, "new"
-
-    def _same_document(self, doc_id: str, doc: Document) -> bool:
-        """A document stored under its file name is this one: same title and the same projects."""
-        old = self.docs.get(doc_id)
-        return old is not None and (old.title, [p.name for p in old.projects]) == (
-            doc.title,
-            [p.name for p in doc.projects],
-        )
+        """(doc_id, origin, how) of the stored document this one is (ingest.identify)."""
+        return identify(self.docs.entries(), doc, origin, content_sha, self.docs.get)
 
     @store_errors
     def store(

@@ -6,13 +6,14 @@ name from two folders are told apart. Also the file walk and the origin of a fil
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from .records import origin_label
+from ..models import Document
+from .records import doc_id_for, origin_label, upload_origin
 
 Status = Literal["new", "updated", "unchanged", "same_content"]
 STATUS_LABELS = {"new": "新入库", "updated": "已更新", "unchanged": "未变化", "same_content": "内容相同"}
@@ -96,3 +97,35 @@ def file_sha(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def identify(
+    entries: list[dict[str, Any]],
+    doc: Document,
+    origin: str,
+    content_sha: str,
+    stored: Callable[[str], Document | None],
+) -> tuple[str, str, str]:
+    """(doc_id, origin, how): which stored document (`entries`: id, origin, file_sha of each) this one
+    is. `how`: same (the same file again, unchanged), origin (the same file, changed), content (the same
+    content read from elsewhere: that document, under its first origin), legacy (a store keyed by file
+    name holds this very document, same title and projects: re-keyed by origin), or new. A name alone
+    never makes two documents one."""
+    if origin:
+        for e in entries:
+            if e.get("origin") == origin:
+                return e["id"], origin, "same" if e.get("file_sha") == content_sha else "origin"
+    if content_sha:
+        for e in entries:
+            if e.get("file_sha") == content_sha:
+                return e["id"], e.get("origin") or origin, "content"
+    legacy = doc_id_for(Path(doc.source_file).name)
+    if origin and any(e["id"] == legacy and not e.get("origin") for e in entries):
+        old = stored(legacy)
+        if old is not None and (old.title, [p.name for p in old.projects]) == (
+            doc.title,
+            [p.name for p in doc.projects],
+        ):
+            return doc_id_for(origin), origin, "legacy"
+    origin = origin or upload_origin(content_sha)
+    return doc_id_for(origin), origin, "new"
