@@ -205,14 +205,15 @@ def request(url: str, send: Callable[[float], R], *, what: str = "大模型服�
             err = to_llm_error(exc, url=url, timeout=per_try, what=what)
             if isinstance(err, LLMTimeout) and deadline.left < 0.1:
                 err = deadline.expired_error()  # the try was cut short by the action's deadline
+            # `from None`: the upstream exception may echo a key; our message is masked, its cause is not
             if not _sick(err):
-                raise err from exc
+                raise err from None
             wait = retry_wait(exc, s.llm_retry_after_max)
             if attempt < tries and deadline.left > wait + 1.0:
                 time.sleep(wait)
                 continue
             breaker.trip(url, str(err).split("：")[0].split("，")[0])
-            raise err from exc
+            raise err from None
     raise AssertionError("unreachable")  # pragma: no cover
 
 

@@ -33,7 +33,7 @@ from .endpoint import action as action  # re-exported: capabilities wrap a user 
 from .endpoint import check_size, request, stream
 from .endpoint import to_llm_error as endpoint_error
 from .errors import ConfigError, LLMBadAnswer, LLMError, LLMRequestError
-from .redact import safe_text, safe_url
+from .redact import mask_logs, safe_text, safe_url
 from .settings import PROJECT_ROOT, Settings, get_settings
 
 T = TypeVar("T", bound=BaseModel)
@@ -63,6 +63,7 @@ def build_chat_model(settings: Settings | None = None) -> ChatOpenAI | None:
         raise ConfigError(
             f"JIXIAO_LLM_BASE_URL 不是有效地址：{safe_url(s.llm_base_url)}。请填写形如 http://主机:端口/v1 的地址。"
         )
+    mask_logs()  # the HTTP client logs request URLs, credentials included
     return ChatOpenAI(
         model=s.llm_model,
         base_url=s.llm_base_url.rstrip("/"),

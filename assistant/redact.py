@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from .settings import Settings, get_settings
@@ -42,3 +43,29 @@ def safe_text(text: str, settings: Settings | None = None) -> str:
 def safe_url(url: str) -> str:
     """A base URL fit to show."""
     return mask_secrets(url or "")
+
+
+_installed = False
+
+
+def mask_logs() -> None:
+    """Mask every log record's message from now on (idempotent). The HTTP clients log request URLs,
+    which carry a key when the base URL has credentials in it (http://user:KEY@host/v1)."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    make = logging.getLogRecordFactory()
+
+    def masked(*args, **kwargs) -> logging.LogRecord:
+        record = make(*args, **kwargs)
+        try:
+            text = record.getMessage()
+        except Exception:  # noqa: BLE001 - a record that cannot format is left as it is
+            return record
+        safe = safe_text(text)
+        if safe != text:
+            record.msg, record.args = safe, None
+        return record
+
+    logging.setLogRecordFactory(masked)

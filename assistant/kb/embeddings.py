@@ -73,7 +73,9 @@ class Embedder:
         from openai import OpenAI
 
         from ..endpoint import request
+        from ..redact import mask_logs
 
+        mask_logs()
         s = self.settings
         client = OpenAI(
             base_url=s.embed_base_url,

@@ -116,6 +116,7 @@ def render_xlsx(result: ReviewResult) -> bytes:
     from openpyxl.styles import Alignment, Font
 
     from ..models import CATEGORY_LABELS, SEVERITY_LABELS
+    from ..writers.cells import harden
 
     wb = Workbook()
     ws = wb.active
@@ -140,6 +141,7 @@ def render_xlsx(result: ReviewResult) -> bytes:
         summary.append([SEVERITY_LABELS[k], v])
     for k, v in s["by_category"].items():
         summary.append([CATEGORY_LABELS[k], v])
+    harden(wb)  # quoted document text and model messages are data: never a live formula
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
