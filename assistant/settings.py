@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     max_unzipped_mb: float = 40.0  # .docx/.xlsx: all zip members uncompressed, from the zip directory
     max_text_mb: float = 8.0  # characters of text in a .txt/.md (UTF-8 MB after decoding)
     max_sheet_rows: int = 20_000  # rows per worksheet or per table
-    max_columns: int = 100  # columns per worksheet or per table
+    max_columns: int = 50  # columns per worksheet or per table (a 绩效目标表 has 6 to 9)
     max_table_cells: int = 50_000  # cells per worksheet or per table
     max_cell_chars: int = 20_000  # characters per cell or paragraph
     max_tables: int = 2_000  # tables per document

@@ -140,7 +140,7 @@ def wide_rows(columns: int, rows: int = 20) -> list[list[str]]:
     return [[f"列{c}行{r}" for c in range(columns)] for r in range(rows)]
 
 
-def zip_bomb_docx(uncompressed_mb: int = 1024) -> bytes:
+def zip_bomb_docx(uncompressed_mb: int = 200) -> bytes:
     """A .docx whose document.xml inflates to `uncompressed_mb` MB (from about 1 MB on disk)."""
     buf = io.BytesIO()
     block = b" " * (1 << 20)
@@ -181,3 +181,51 @@ def scaled_docx(tables: int) -> bytes:
         for info in infos:
             z.writestr(info, parts[info.filename])
     return buf.getvalue()
+
+
+_DOCX_CT = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+    "</Types>"
+)
+_DOCX_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
+    "</Relationships>"
+)
+
+
+def raw_docx(body: str) -> bytes:
+    """A minimal .docx whose body is the given WordprocessingML (w: prefix)."""
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+        f"{body}</w:body></w:document>"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", _DOCX_CT)
+        z.writestr("_rels/.rels", _DOCX_RELS)
+        z.writestr("word/document.xml", xml)
+    return buf.getvalue()
+
+
+def w_paragraph(text: str) -> str:
+    return f'<w:p><w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
+
+
+def w_table(rows: Iterable[list[str]]) -> str:
+    cells = "".join(
+        "<w:tr>" + "".join(f"<w:tc>{w_paragraph(c)}</w:tc>" for c in row) + "</w:tr>" for row in rows
+    )
+    return f"<w:tbl>{cells}</w:tbl>"
+
+
+def long_table_docx(extra_rows: int) -> bytes:
+    """One 绩效目标表 with `extra_rows` more indicator rows, as a .docx."""
+    rows = table_rows(extra_rows=extra_rows, width=6)
+    return raw_docx(w_paragraph(rows[0][0]) + w_table(rows[1:]))

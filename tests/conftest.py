@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 
@@ -25,6 +26,10 @@ def isolated_settings(tmp_path_factory, monkeypatch):
                 "JIXIAO_EMBED_MODEL", "JIXIAO_CHROMA_HOST"):
         monkeypatch.setenv(var, "")
     for var in ("JIXIAO_LLM_STRUCTURED_METHOD", "JIXIAO_RETRIEVAL_MODE", "JIXIAO_MAX_FILE_MB"):
+        monkeypatch.delenv(var, raising=False)
+    # limits and LLM bounds at their defaults, whatever the developer's shell says
+    for var in [v for v in os.environ if v.startswith(("JIXIAO_MAX_", "JIXIAO_LLM_DEADLINE", "JIXIAO_LLM_RETRY",
+                                                         "JIXIAO_LLM_BREAKER", "JIXIAO_CHROMA_TIMEOUT"))]:
         monkeypatch.delenv(var, raising=False)
     # saved LLM answers would let one test's scripted reply answer another's: tests that test the
     # cache switch it on themselves
