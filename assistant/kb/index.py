@@ -123,7 +123,7 @@ class KnowledgeBase:
         origin: str = "",
         content_sha: str = "",
         path: str = "",
-        batch_size: int = 64,
+        batch_size: int = 512,
         on_batch: Callable[[int, int], None] | None = None,
     ) -> IngestedDoc:
         """Write a parsed document read from `origin` (a full path; empty for an upload: its content
@@ -132,7 +132,8 @@ class KnowledgeBase:
 
         Records already stored under the same content id are skipped (nothing is embedded); new ones
         are upserted in batches before stale ones are deleted, and the document JSON is written last,
-        so an interrupted run resumes cleanly."""
+        so an interrupted run resumes cleanly. Batches are large: each Chroma call costs in proportion to
+        the collection's size, so 64-record batches made a 2,000-table ingest quadratic."""
         if not doc.source_file:
             raise InputError("文档缺少来源文件名，无法入库。")
         content_sha = content_sha or hashlib.sha256(doc.model_dump_json().encode("utf-8")).hexdigest()
@@ -168,7 +169,7 @@ class KnowledgeBase:
     def ingest_document(
         self,
         doc: Document,
-        batch_size: int = 64,
+        batch_size: int = 512,
         on_batch: Callable[[int, int], None] | None = None,
         *,
         origin: str = "",
