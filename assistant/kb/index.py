@@ -43,6 +43,7 @@ from .store import DocumentStore, JixiaoEmbeddingFunction, open_client, store_er
 Grain = Literal["project", "indicator"]
 Mode = Literal["hybrid", "dense", "bm25"]
 Progress = Callable[[float, int, str], None]  # (files done, possibly fractional; total files; file name)
+EMBED_CHUNK = 64  # passages embedded between two progress reports
 CORPUS_MARK = "corpus_indexed"  # collection metadata: the corpus folder whose first ingest completed
 
 
@@ -145,9 +146,7 @@ class KnowledgeBase:
         existing = set(self._col.get(where={"doc_id": doc_id}, include=[])["ids"])
         todo = [r for r in records if r.id not in existing]
         for i in range(0, len(todo), batch_size):
-            self._upsert(todo[i : i + batch_size])
-            if on_batch:
-                on_batch(min(i + batch_size, len(todo)), len(todo))
+            self._upsert(todo[i : i + batch_size], i, len(todo), on_batch)
         stale = sorted(existing - {r.id for r in records})
         for i in range(0, len(stale), 1000):
             self._col.delete(ids=stale[i : i + 1000])
@@ -179,14 +178,25 @@ class KnowledgeBase:
         item = self.store(doc, origin=origin, content_sha=content_sha, batch_size=batch_size, on_batch=on_batch)
         return item.added, item.removed
 
-    def _upsert(self, batch: list[Record]) -> None:
-        vectors = self.embedder.embed_passages([r.text for r in batch])
+    def _upsert(
+        self, batch: list[Record], done: int, total: int, on_batch: Callable[[int, int], None] | None
+    ) -> None:
+        """Embed a batch in chunks of EMBED_CHUNK (progress after each), then store it in one call;
+        the last progress call comes once the batch is stored."""
+        vectors = []
+        for j in range(0, len(batch), EMBED_CHUNK):
+            chunk = batch[j : j + EMBED_CHUNK]
+            vectors += list(self.embedder.embed_passages([r.text for r in chunk]))
+            if on_batch and j + EMBED_CHUNK < len(batch):
+                on_batch(done + j + len(chunk), total)
         self._col.upsert(
             ids=[r.id for r in batch],
             embeddings=[v.tolist() for v in vectors],
             documents=[r.text for r in batch],
             metadatas=[r.metadata for r in batch],
         )
+        if on_batch:
+            on_batch(done + len(batch), total)
 
     def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None) -> IngestReport:
         """Read and index files and folders, each keyed by its full path. Unreadable files are skipped
