@@ -59,7 +59,9 @@ def read_bytes(data: bytes, name: str) -> Document:
     if not data.strip():
         raise InputError(f"文件「{name}」是空文件。")
     if suffix == ".json":
-        return _read_json(data, name)
+        doc = _read_json(data, name)
+        limits.check_tables(len(doc.projects), name, settings)
+        return doc
     blocks = _blocks(data, suffix, name)
     limits.check_blocks(blocks, name, settings)
     doc = build_document(blocks, name)
