@@ -209,8 +209,9 @@ def draft(
     llm: bool | None = typer.Option(None, "--llm/--no-llm", help="是否使用大模型（缺省：配置了就用）"),
 ) -> None:
     """根据项目名称、预算和用途起草绩效目标表。"""
-    from .draft import KnowledgeBasePrecedents
+    from .draft import KnowledgeBasePrecedents, MemoryPrecedents
     from .engines import drafter
+    from .errors import ConfigError, StoreError
     from .kb.index import KnowledgeBase, ensure_corpus_indexed
     from .models import DraftRequest
     from .settings import get_settings
@@ -224,10 +225,16 @@ def draft(
             raise AssistantError(f"输出 {format.value} 需要用 -o 指定输出文件。")
         req = DraftRequest(name=name, budget=budget, purpose=purpose, **({"year": year} if year else {}))
         settings = get_settings()
-        kb = KnowledgeBase(settings)
-        ensure_corpus_indexed(kb=kb)
-        engine, notices = drafter(settings, KnowledgeBasePrecedents(kb), use_llm=llm)
-        d = engine.draft(req)
+        try:
+            kb = KnowledgeBase(settings)
+            ensure_corpus_indexed(kb=kb)
+            engine, notices = drafter(settings, KnowledgeBasePrecedents(kb), use_llm=llm)
+            d = engine.draft(req)
+        except (ConfigError, StoreError) as e:
+            # the knowledge base is an aid: without it, draft from the indicator library and templates
+            engine, notices = drafter(settings, MemoryPrecedents([]), use_llm=llm)
+            d = engine.draft(req)
+            notices.insert(0, f"知识库不可用（{str(e).rstrip('。')}），本次未参考往年项目")
         d.notes[:0] = notices
         if format == DocFormat.json:
             emit(d.model_dump_json(indent=2), out)

@@ -2,8 +2,10 @@
 
 `build_chat_model` turns settings into a ChatOpenAI (None = offline mode); `structured_call` asks for JSON
 matching a pydantic schema, validates it and re-asks with the errors (bounded); `stream_text` streams a
-chat answer. Every endpoint failure becomes an `LLMError` with a Chinese message. Successful structured
-answers are saved by `AnswerCache`; prompt texts live in prompts/*.md (`prompt`, `prompt_hash`).
+chat answer. Every call runs within the action's deadline (endpoint.py: bounded retries, capped
+Retry-After, circuit breaker, size cap) and every fault becomes a typed `LLMError` with a Chinese
+message. Successful structured answers are saved by `AnswerCache`; prompt texts live in prompts/*.md
+(`prompt`, `prompt_hash`).
 """
 
 from __future__ import annotations
@@ -28,7 +30,11 @@ from langchain_openai import ChatOpenAI
 from langchain_openai.chat_models.base import BaseChatOpenAI
 from pydantic import BaseModel, ValidationError
 
-from .errors import ConfigError, LLMError
+from .endpoint import action as action  # re-exported: capabilities wrap a user action in it
+from .endpoint import check_size, request, stream
+from .endpoint import to_llm_error as endpoint_error
+from .errors import ConfigError, LLMBadAnswer, LLMError, LLMRequestError
+from .redact import mask_logs, safe_text, safe_url
 from .settings import PROJECT_ROOT, Settings, get_settings
 
 T = TypeVar("T", bound=BaseModel)
@@ -48,23 +54,28 @@ _ROLES = {"system": "system", "human": "user", "ai": "assistant", "user": "user"
 
 
 def build_chat_model(settings: Settings | None = None) -> ChatOpenAI | None:
-    """A chat model for the configured endpoint, or None when no endpoint is set (offline mode)."""
+    """A chat model for the configured endpoint, or None when no endpoint is set (offline mode).
+    The client makes no retries of its own: `_request` retries, waits and gives up within the action's
+    deadline (endpoint.py)."""
     s = settings or get_settings()
     if not s.llm_enabled:
         return None
     if not s.llm_base_url.startswith(("http://", "https://")):
         raise ConfigError(
-            f"JIXIAO_LLM_BASE_URL 不是有效地址：{s.llm_base_url}。请填写形如 http://主机:端口/v1 的地址。"
+            f"JIXIAO_LLM_BASE_URL 不是有效地址：{safe_url(s.llm_base_url)}。请填写形如 http://主机:端口/v1 的地址。"
         )
+    mask_logs()  # the HTTP client logs request URLs, credentials included
     return ChatOpenAI(
         model=s.llm_model,
         base_url=s.llm_base_url.rstrip("/"),
         # Local servers need no key, but the openai client refuses an empty one.
         api_key=s.llm_api_key.get_secret_value() or "EMPTY",
         timeout=s.llm_timeout,
-        max_retries=s.llm_max_retries,  # the openai client's own retries on 429/5xx/timeouts
+        max_retries=0,
         temperature=s.llm_temperature,
         use_responses_api=False,  # local servers have no /v1/responses
+        # max_tokens, not langchain's max_completion_tokens: what vLLM, Ollama, DeepSeek and Qwen read
+        extra_body={"max_tokens": s.llm_max_tokens},
     )
 
 
@@ -217,7 +228,7 @@ def structured_call(
                 {"role": "user", "content": _reask(errors)},
             ]
     summary = "；".join(errors[:3])
-    raise LLMError(
+    raise LLMBadAnswer(
         f"大模型的回答经过{max_retries + 1}次尝试仍不符合要求（{summary}）：请换用能力更强的模型，或改用离线引擎。",
         raw=raw,
     )
@@ -296,34 +307,65 @@ def _response_format(method: str, schema: type[BaseModel]) -> dict | None:
 
 
 def _invoke(chat: BaseChatModel, convo: list[dict], response_format: dict | None) -> tuple[str, dict | None]:
-    """One request; returns the answer text and the response_format that worked."""
+    """One request within the action's deadline (endpoint.request: bounded retries, breaker); returns
+    the answer text and the response_format that worked."""
     kwargs = (
         {"response_format": response_format} if response_format and isinstance(chat, BaseChatOpenAI) else {}
     )
     try:
-        return message_text(chat.invoke(convo, **kwargs).content), response_format
-    except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
-        if kwargs:  # a server without JSON mode rejects response_format: ask by prompt alone from now on
+        message = request(_base_url(chat), lambda timeout: chat.invoke(convo, **kwargs, **_timeout(chat, timeout)))
+    except LLMRequestError as exc:
+        if kwargs and getattr(exc, "status", None) in (400, 422):
+            # a server without JSON mode rejects response_format: ask by prompt alone from now on
             return _invoke(chat, convo, None)
-        raise to_llm_error(exc, chat) from exc
-    except openai.OpenAIError as exc:
-        raise to_llm_error(exc, chat) from exc
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        # a body that is not an OpenAI response (HTML error page, truncated JSON) breaks the client's parsing
-        raise LLMError(f"大模型服务返回了无法解析的响应（{exc.__class__.__name__}）：请检查服务地址是否为 OpenAI 兼容接口。") from exc
+        raise
+    return answer_text(message), response_format
+
+
+def invoke_text(chat: BaseChatModel, messages: Messages) -> str:
+    """One plain answer (no JSON asked for, no streaming) within the action's deadline and the size
+    cap; every fault raises a typed LLMError, a blank answer LLMBadAnswer."""
+    text, _ = _invoke(chat, to_dicts(messages), None)
+    if not text.strip():
+        raise LLMBadAnswer("大模型返回了空白回答（可能拒绝回答）：已改用离线结果。")
+    return text
+
+
+def answer_text(message: Any) -> str:
+    """The text of a chat answer; LLMBadAnswer for a refusal, an empty answer or one over the size cap."""
+    refusal = (getattr(message, "additional_kwargs", None) or {}).get("refusal")
+    if refusal:
+        raise LLMBadAnswer(f"大模型拒绝回答（{safe_text(str(refusal))[:80]}）：已改用离线结果。")
+    text = message_text(getattr(message, "content", ""))
+    check_size(len(text))
+    return text
+
+
+def _timeout(chat: BaseChatModel, seconds: float) -> dict:
+    """Per-request timeout for the openai client (other chat models take no such argument)."""
+    return {"timeout": seconds} if isinstance(chat, BaseChatOpenAI) else {}
+
+
+def _base_url(chat: BaseChatModel | None) -> str:
+    return str(getattr(chat, "openai_api_base", None) or "")
 
 
 # --- streaming --------------------------------------------------------------------------------------
 def stream_text(chat: BaseChatModel, messages: Messages) -> Iterator[str]:
-    """Answer chunks as they arrive; endpoint failures raise LLMError (possibly after some chunks)."""
-    try:
-        for chunk in chat.stream(to_dicts(messages)):
-            if text := message_text(chunk.content):
-                yield text
-    except openai.OpenAIError as exc:
-        raise to_llm_error(exc, chat) from exc
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        raise LLMError(f"大模型服务返回了无法解析的流式响应（{exc.__class__.__name__}）。") from exc
+    """Answer chunks as they arrive, within the action's deadline and the answer size cap; endpoint
+    failures raise a typed LLMError (possibly after some chunks), a stream with no text LLMBadAnswer."""
+    convo = to_dicts(messages)
+    chunks = stream(
+        _base_url(chat),
+        lambda timeout: chat.stream(convo, **_timeout(chat, timeout)),
+        lambda chunk: message_text(chunk.content),
+    )
+    said = False
+    for text in chunks:
+        said = said or bool(text.strip())
+        yield text
+    if not said:  # no choices, a refusal (langchain drops refusal deltas) or whitespace only
+        raise LLMBadAnswer("大模型返回了空白回答（可能拒绝回答）：已改用离线结果。")
 
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -349,33 +391,8 @@ def _model_name(chat: BaseChatModel | None) -> str:
 
 
 def to_llm_error(exc: Exception, chat: BaseChatModel | None = None) -> LLMError:
-    """A Chinese, actionable LLMError for an openai/transport exception."""
-    detail = str(getattr(exc, "message", "") or exc)[:200]
-    if isinstance(exc, openai.APITimeoutError):
-        secs = getattr(chat, "request_timeout", None)
-        limit = f"（{secs:g}秒）" if isinstance(secs, int | float) else ""
-        return LLMError(f"大模型服务超时{limit}：请稍后重试、调大 JIXIAO_LLM_TIMEOUT，或改用离线引擎。")
-    if isinstance(exc, openai.APIConnectionError):
-        url = getattr(chat, "openai_api_base", None) or "（未知地址）"
-        return LLMError(
-            f"无法连接大模型服务 {url}：请检查 JIXIAO_LLM_BASE_URL 与服务是否已启动，或改用离线引擎。"
-        )
-    if isinstance(exc, openai.APIStatusError):
-        code = exc.status_code
-        hints = {
-            401: "API 密钥无效：请检查 JIXIAO_LLM_API_KEY",
-            403: "没有访问权限：请检查密钥权限",
-            404: "找不到模型或接口：请检查 JIXIAO_LLM_MODEL，以及 JIXIAO_LLM_BASE_URL 是否以 /v1 结尾",
-            429: "请求过于频繁或额度不足：请稍后重试",
-        }
-        hint = hints.get(code) or (
-            "服务内部错误：请稍后重试" if code >= 500 else "请求被拒绝：请检查模型配置"
-        )
-        return LLMError(f"大模型服务返回 HTTP {code}，{hint}（服务返回：{detail}）。")
-    if isinstance(exc, openai.LengthFinishReasonError):
-        raw = message_text(exc.completion.choices[0].message.content) if exc.completion.choices else ""
-        return LLMError("大模型的回答超出长度上限被截断：请缩短输入或分批处理。", raw=raw)
-    return LLMError(f"大模型服务出错：{detail}。请稍后重试，或改用离线引擎。")
+    """A typed, Chinese, credential-free LLMError for an openai/transport exception."""
+    return endpoint_error(exc, url=_base_url(chat), timeout=getattr(chat, "request_timeout", None))
 
 
 # --- connection test (the app's 测试连接) -------------------------------------------------------------

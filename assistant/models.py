@@ -202,6 +202,8 @@ class Document(Model):
     safeguards: str = ""  # 工作保障措施
     projects: list[Project] = Field(default_factory=list)
     source_file: str = ""
+    # where the knowledge base read it from: a full path, or upload:<content hash>; empty elsewhere
+    origin: str = ""
     warnings: list[str] = Field(default_factory=list)  # what a reader could not read, in Chinese
 
     def total_budget(self) -> float:

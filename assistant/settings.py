@@ -26,8 +26,14 @@ class Settings(BaseSettings):
     llm_base_url: str = ""
     llm_api_key: SecretStr = SecretStr("")
     llm_model: str = ""
-    llm_timeout: float = 60.0
-    llm_max_retries: int = 1
+    llm_timeout: float = 60.0  # seconds per request
+    llm_max_retries: int = 1  # our own retries on timeouts, refused connections, 429 and 5xx
+    # One total deadline per action (a review, a draft, an answer): all requests, retries and waits.
+    llm_deadline: float = 120.0
+    llm_retry_after_max: float = 10.0  # a server's Retry-After is obeyed up to this many seconds
+    llm_breaker_seconds: float = 60.0  # a failing endpoint is skipped (offline at once) for this long
+    llm_max_tokens: int = 4096  # sent as max_tokens
+    llm_max_answer_chars: int = 60_000  # a longer answer is refused (the offline result is used)
     # How structured calls ask for JSON (the schema is always in the prompt; see assistant/llm.py):
     # json_mode = response_format json_object, json_schema = non-strict json_schema, prompt = neither.
     llm_structured_method: Literal["json_schema", "function_calling", "json_mode", "prompt"] = "json_mode"
@@ -43,9 +49,22 @@ class Settings(BaseSettings):
     # Knowledge base: embedded store on disk, or a shared Chroma server.
     chroma_host: str = ""
     chroma_port: int = 8000
+    chroma_timeout: float = 30.0  # seconds for each call to a Chroma server
     retrieval_mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
 
-    max_file_mb: float = 30.0
+    # Input limits, checked before the work starts (readers/limits.py); over one -> a Chinese error.
+    max_file_mb: float = 30.0  # the file as uploaded
+    max_unzipped_mb: float = 40.0  # .docx/.xlsx: all zip members uncompressed, from the zip directory
+    max_text_mb: float = 8.0  # characters of text in a .txt/.md (UTF-8 MB after decoding)
+    max_sheet_rows: int = 20_000  # rows per worksheet or per table
+    max_columns: int = 50  # columns per worksheet or per table (a 绩效目标表 has 6 to 9)
+    max_table_cells: int = 50_000  # cells per worksheet or per table
+    max_cell_chars: int = 20_000  # characters per cell or paragraph
+    max_tables: int = 2_000  # tables per document
+    max_pdf_pages: int = 500  # pages per PDF
+    # The department-goal map embeds one passage per project; past this many projects it uses keywords
+    # only (embedding 2,000 projects alone would take a minute on a small machine).
+    max_embedded_projects: int = 300
     # Text-keyed caches (embedding vectors, jieba's dictionary cache) default to data_dir/cache;
     # JIXIAO_CACHE_DIR_OVERRIDE moves them (tests share one). Saved LLM answers always stay in data_dir.
     cache_dir_override: Path | None = None

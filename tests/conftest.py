@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 
@@ -25,6 +26,10 @@ def isolated_settings(tmp_path_factory, monkeypatch):
                 "JIXIAO_EMBED_MODEL", "JIXIAO_CHROMA_HOST"):
         monkeypatch.setenv(var, "")
     for var in ("JIXIAO_LLM_STRUCTURED_METHOD", "JIXIAO_RETRIEVAL_MODE", "JIXIAO_MAX_FILE_MB"):
+        monkeypatch.delenv(var, raising=False)
+    # limits and LLM bounds at their defaults, whatever the developer's shell says
+    for var in [v for v in os.environ if v.startswith(("JIXIAO_MAX_", "JIXIAO_LLM_DEADLINE", "JIXIAO_LLM_RETRY",
+                                                         "JIXIAO_LLM_BREAKER", "JIXIAO_CHROMA_TIMEOUT"))]:
         monkeypatch.delenv(var, raising=False)
     # saved LLM answers would let one test's scripted reply answer another's: tests that test the
     # cache switch it on themselves
@@ -70,7 +75,9 @@ def no_network(monkeypatch):
 @pytest.fixture
 def fake_openai(monkeypatch):
     """A scripted OpenAI-compatible server on 127.0.0.1 (tests/fake_openai.py), with the settings
-    pointed at it: model fake-model, no client retries, 5 s timeout, answer cache off."""
+    pointed at it: model fake-model, no retries, 5 s timeout, answer cache off, and the circuit breaker
+    off (a scripted error would otherwise mark the server down for the next call; tests of the breaker
+    switch it on)."""
     from fake_openai import FakeOpenAI
 
     from assistant.settings import get_settings
@@ -83,6 +90,7 @@ def fake_openai(monkeypatch):
         "JIXIAO_LLM_MAX_RETRIES": "0",
         "JIXIAO_LLM_TIMEOUT": "5",
         "JIXIAO_LLM_CACHE": "off",
+        "JIXIAO_LLM_BREAKER_SECONDS": "0",
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)

@@ -1,7 +1,8 @@
 """A scripted fake OpenAI-compatible server on 127.0.0.1 for tests that exercise the real client path.
 
-Tests queue replies (text, HTTP errors, delays) or set a responder; every request body is recorded.
-Implements POST /v1/chat/completions (plain and SSE streaming), POST /v1/embeddings, GET /v1/models.
+Tests queue replies (text, HTTP errors, delays, faults) or set a responder; every request body is
+recorded. Implements POST /v1/chat/completions (plain and SSE streaming), POST /v1/embeddings,
+GET /v1/models. `fault(name)` queues one of the faults a sick endpoint shows (FAULTS).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import base64
 import hashlib
 import json
 import math
+import socket
 import struct
 import threading
 import time
@@ -41,6 +43,50 @@ class Reply:
     finish_reason: str = "stop"
     headers: dict[str, str] = field(default_factory=dict)
     raw_body: str | None = None
+    reset_after: int | None = None  # close the connection with a TCP reset after this many chunks
+    empty_choices: bool = False  # a 200 answer with `choices: []`
+    refusal: str | None = None  # the message's `refusal` field (OpenAI structured-output refusals)
+    chunk_delay: float = 0.0  # seconds between streamed chunks (a server that trickles)
+
+
+FAULTS = (
+    "hang",  # never answers
+    "429",  # rate limited, Retry-After: 100
+    "500",
+    "503",
+    "reset",  # connection reset mid-answer
+    "invalid_json",  # content that is not JSON
+    "wrong_schema",  # valid JSON of another shape
+    "empty_choices",  # `choices: []`
+    "refusal",  # a refusal instead of an answer
+    "huge",  # a 5 MB answer
+    "html",  # an HTML error page with status 200
+)
+
+
+def fault_reply(name: str) -> Reply:
+    """One reply showing the named fault (see FAULTS)."""
+    if name == "hang":
+        return Reply(content="{}", delay=3600)
+    if name == "429":
+        return Reply(status=429, error="Rate limit reached, retry later", headers={"Retry-After": "100"})
+    if name in ("500", "503"):
+        return Reply(status=int(name), error="upstream overloaded")
+    if name == "reset":
+        return Reply(content='{"findings": [' + '{"a": 1},' * 200, reset_after=3)
+    if name == "invalid_json":
+        return Reply(content='{"findings": [{"category": "vague_value", "row": 1,,]')
+    if name == "wrong_schema":
+        return Reply(content=json.dumps({"answer": "好的", "items": [1, 2, 3]}))
+    if name == "empty_choices":
+        return Reply(empty_choices=True)
+    if name == "refusal":
+        return Reply(content=None, refusal="I'm sorry, I cannot help with that request.")
+    if name == "huge":
+        return Reply(content="很" * (5 * 1024 * 1024 // 3))
+    if name == "html":
+        return Reply(raw_body="<html><body><h1>502 Bad Gateway</h1></body></html>")
+    raise ValueError(f"unknown fault {name!r}; known: {', '.join(FAULTS)}")
 
 
 Responder = Callable[[dict], "str | Reply"]
@@ -84,6 +130,15 @@ class FakeOpenAI:
 
     def delay(self, seconds: float, content: str = "{}") -> FakeOpenAI:
         return self.queue(Reply(content=content, delay=seconds))
+
+    def fault(self, name: str, times: int = 1) -> FakeOpenAI:
+        """Queue `times` replies showing one of FAULTS."""
+        return self.queue(*(fault_reply(name) for _ in range(times)))
+
+    def always(self, name: str) -> FakeOpenAI:
+        """Answer every request (after the queue) with the named fault."""
+        self.responder = lambda body: fault_reply(name)
+        return self
 
     @property
     def pending(self) -> int:
@@ -237,13 +292,15 @@ class _Handler(BaseHTTPRequestHandler):
             "total_tokens": 10 + max(1, len(text)),
         }
         if not body.get("stream"):
-            choice = {
-                "index": 0,
-                "finish_reason": reply.finish_reason,
-                "logprobs": None,
-                "message": {"role": "assistant", "content": reply.content},
-            }
-            self._send_json(200, {**base, "object": "chat.completion", "choices": [choice], "usage": usage})
+            message = {"role": "assistant", "content": reply.content}
+            if reply.refusal is not None:
+                message["refusal"] = reply.refusal
+            choice = {"index": 0, "finish_reason": reply.finish_reason, "logprobs": None, "message": message}
+            answer = {**base, "object": "chat.completion", "choices": [] if reply.empty_choices else [choice]}
+            if reply.reset_after is not None:
+                self._reset_after_partial(json.dumps(answer | {"usage": usage}, ensure_ascii=False))
+                return
+            self._send_json(200, answer | {"usage": usage})
             return
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
@@ -254,14 +311,38 @@ class _Handler(BaseHTTPRequestHandler):
             reply.chunks if reply.chunks is not None else [text[i : i + n] for i in range(0, len(text), n)]
         )
         chunk = {**base, "object": "chat.completion.chunk"}
+        if reply.empty_choices:
+            pieces = []
         deltas = [{"role": "assistant", "content": ""}] + [{"content": p} for p in pieces]
-        for delta in deltas:
+        if reply.refusal is not None:
+            deltas.append({"refusal": reply.refusal})
+        for n, delta in enumerate(deltas):
+            if reply.reset_after is not None and n > reply.reset_after:
+                self._reset()
+                return
+            if reply.chunk_delay and n and fake._stopping.wait(reply.chunk_delay):
+                return
             self._sse({**chunk, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]})
         self._sse({**chunk, "choices": [{"index": 0, "delta": {}, "finish_reason": reply.finish_reason}]})
         if (body.get("stream_options") or {}).get("include_usage"):
             self._sse({**chunk, "choices": [], "usage": usage})
         self.wfile.write(b"data: [DONE]\n\n")
         self.wfile.flush()
+
+    def _reset(self) -> None:
+        """Close the socket with a TCP reset (SO_LINGER 0), as a crashing proxy does."""
+        self.wfile.flush()
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+
+    def _reset_after_partial(self, body: str) -> None:
+        data = body.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data[: len(data) // 3])
+        self._reset()
 
     def _sse(self, obj: dict) -> None:
         self.wfile.write(f"data: {json.dumps(obj, ensure_ascii=False)}\n\n".encode())

@@ -357,7 +357,7 @@ def test_review_bad_uploads_show_a_chinese_error(app, name, data, phrase):
     assert "冀财建【2023】182号资金" in " ".join(texts(app.markdown))
 
 
-KB_SEED = "kb:" + __import__("assistant.kb.records", fromlist=["doc_id_for"]).doc_id_for(SEED.name)
+KB_SEED = "kb:" + __import__("assistant.kb.records", fromlist=["doc_id_for"]).doc_id_for(str(SEED.resolve()))
 
 
 def test_review_a_knowledge_base_document_and_share_it_with_chat(app):

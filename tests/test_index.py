@@ -77,11 +77,12 @@ def test_interrupted_ingest_resumes_without_duplicates(kb, fresh_kb, seed_doc):
     def stop_after_first(done, total):
         raise Stop
 
+    origin = str(SEED.resolve())  # as `ingest` keys the file
     with pytest.raises(Stop):
-        fresh_kb.ingest_document(seed_doc, batch_size=50, on_batch=stop_after_first)
+        fresh_kb.ingest_document(seed_doc, batch_size=50, on_batch=stop_after_first, origin=origin)
     assert fresh_kb.count() == 50
     assert fresh_kb.documents() == []  # the document JSON is written only once all rows are in
-    added, removed = fresh_kb.ingest_document(seed_doc, batch_size=50)
+    added, removed = fresh_kb.ingest_document(seed_doc, batch_size=50, origin=origin)
     assert (added, removed) == (92, 0)
     ids = fresh_kb.collection.get(include=[])["ids"]
     assert len(ids) == len(set(ids)) == 142
@@ -91,11 +92,13 @@ def test_interrupted_ingest_resumes_without_duplicates(kb, fresh_kb, seed_doc):
 
 def test_changed_file_replaces_its_records(fresh_kb, seed_doc):
     seed_doc.source_file = "变更测试.txt"
-    fresh_kb.ingest_document(seed_doc)
+    origin = "/单位/变更测试.txt"  # the same file, changed between two ingests
+    fresh_kb.ingest_document(seed_doc, origin=origin)
     assert fresh_kb.count() == 142
     seed_doc.projects = seed_doc.projects[12:15]  # 造林补贴、苗木费, 专网…, 不动产业务经费
     seed_doc.projects[0].indicators[0].value_raw = "≥12万亩"
-    added, removed = fresh_kb.ingest_document(seed_doc)
+    added, removed = fresh_kb.ingest_document(seed_doc, origin=origin)
+    seed_doc.origin = origin
     want = {r.id for r in build_records(seed_doc)}
     assert set(fresh_kb.collection.get(include=[])["ids"]) == want
     assert added == 1 and removed == 142 - (len(want) - 1)

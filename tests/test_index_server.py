@@ -96,3 +96,65 @@ def test_same_ingest_and_search_through_a_chroma_server(
     assert rows[0].metadata["level3"] == "登记发证数量"
     conf = other.collection.configuration_json["embedding_function"]
     assert conf["name"] == "jixiao_embedder"
+
+
+def _server_kb(port, monkeypatch, timeout="2"):
+    from assistant.settings import get_settings
+
+    monkeypatch.setenv("JIXIAO_CHROMA_HOST", "127.0.0.1")
+    monkeypatch.setenv("JIXIAO_CHROMA_PORT", str(port))
+    monkeypatch.setenv("JIXIAO_CHROMA_TIMEOUT", timeout)
+    get_settings.cache_clear()
+    settings = get_settings()
+    shared = settings.cache_dir / "embeddings.sqlite"
+    return KnowledgeBase(settings, embedder=Embedder(settings, cache=EmbeddingCache(shared)))
+
+
+def _chroma_pid(port: int) -> int:
+    """The process serving `port` (the `chroma` launcher may run the server in a child process)."""
+    out = subprocess.run(["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True).stdout
+    import re
+
+    return int(re.search(r"pid=(\d+)", out).group(1))
+
+
+def test_a_frozen_server_times_out_with_a_chinese_message(chroma_server, monkeypatch, no_network):
+    import signal
+
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+    from assistant.errors import StoreError
+
+    kb = _server_kb(chroma_server, monkeypatch)
+    kb.ingest([SEED])
+    pid = _chroma_pid(chroma_server)
+    os.kill(pid, signal.SIGSTOP)  # the process is alive, its socket open, but nothing answers
+    try:
+        t0 = time.monotonic()
+        with pytest.raises(StoreError, match="无响应或连接中断"):
+            kb.search("造林补贴", k=3)
+        assert time.monotonic() - t0 < 15
+        r = CliRunner().invoke(app, ["search", "造林补贴"])
+        assert r.exit_code == 2 and "Traceback" not in r.output
+        assert "Chroma 服务" in r.stderr and "无响应" in r.stderr
+        # drafting goes on without the knowledge base, from the indicator library and templates
+        r = CliRunner().invoke(app, ["draft", "--name", "人工造林", "--budget", "80", "--purpose", "人工造林1000亩"])
+        assert r.exit_code == 0, r.output
+        assert "知识库" in r.stderr and "| 产出指标 |" in r.stdout
+    finally:
+        os.kill(pid, signal.SIGCONT)
+
+
+def test_a_server_dying_mid_ingest_stops_with_a_message_and_resumes(chroma_server, monkeypatch, no_network):
+    from assistant.errors import StoreError
+
+    kb = _server_kb(chroma_server, monkeypatch)
+    pid = _chroma_pid(chroma_server)
+
+    def kill_after_first_batch(done, total, name):
+        if 0 < done < 1:
+            os.kill(pid, 9)
+
+    with pytest.raises(StoreError, match="已入库的内容不会丢失"):
+        kb.ingest([SEED], progress=kill_after_first_batch)

@@ -20,7 +20,7 @@ from ..llm import (
     NOT_CONFIGURED,
     AnswerCache,
     build_chat_model,
-    message_text,
+    invoke_text,
     not_configured,
     prompt,
     stream_text,
@@ -300,6 +300,8 @@ def _guard(chunks: Iterator[str], chat: BaseChatModel) -> Iterator[str]:
 
 def _invoke(chat: BaseChatModel, convo: list[dict]) -> str:
     try:
-        return message_text(chat.invoke(convo).content)
+        return invoke_text(chat, convo)  # bounded: the action's deadline, retries, breaker, size cap
+    except AssistantError:
+        raise
     except Exception as exc:
         raise to_llm_error(exc, chat) from exc

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from ..categories import COST, canonical_level2
 from ..errors import AssistantError, LLMError
 from ..kb.embeddings import get_embedder
-from ..llm import StructuredResult, prompt, structured_call
+from ..llm import StructuredResult, action, prompt, structured_call
 from ..models import SEVERITY_LABELS, Draft, DraftRequest, DraftRow, Finding, Indicator, Project, SpendingPlan
 from ..values import format_number, parse_value
 from .library_rows import pick
@@ -223,7 +223,8 @@ class LLMDrafter:
 
     def draft(self, req: DraftRequest) -> Draft:
         try:
-            return _draft(req, self.precedents, self.chat)
+            with action():  # one deadline for the draft and its revisions
+                return _draft(req, self.precedents, self.chat)
         except _Rejected as exc:
             reason = str(exc)
         except AssistantError as exc:

@@ -51,13 +51,14 @@ def build_meta(
     docs = sorted({d for cf in cases.get("review", []) + cases.get("qa", []) for d in cf.documents})
     docs += sorted({c.reference.document for cf in cases.get("draft", []) for c in cf.cases if c.reference})
     from ..kb.embeddings import Embedder
+    from ..redact import safe_url
 
     corpus = corpus_files(root)
     return {
         "name": name,
         "engine": engine,
         "model": s.llm_model if engine == "llm" else None,
-        "llm_base_url": s.llm_base_url if engine == "llm" else None,
+        "llm_base_url": safe_url(s.llm_base_url) if engine == "llm" else None,  # no credentials
         "created": datetime.now().astimezone().isoformat(timespec="seconds"),
         "suites": suites,
         "prompts": prompt_hashes(),

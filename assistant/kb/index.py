@@ -15,13 +15,20 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
-
 from ..errors import ConfigError, InputError
 from ..models import Document, Project
 from ..settings import Settings, get_settings
 from ..tokens import init_tokenizer
 from .embeddings import Embedder
+from .ingest import (  # noqa: F401 (the report types are re-exported)
+    IngestedDoc,
+    IngestReport,
+    SkippedFile,
+    file_origin,
+    file_sha,
+    identify,
+    iter_files,
+)
 from .records import FILTER_KEYS, GRAINS, Record, build_records, doc_id_for
 from .retrieval import (  # noqa: F401 (Hit and format_hits are re-exported)
     Hit,
@@ -31,53 +38,13 @@ from .retrieval import (  # noqa: F401 (Hit and format_hits are re-exported)
     rrf,
     where_clause,
 )
-from .store import DocumentStore, JixiaoEmbeddingFunction, open_client
+from .store import DocumentStore, JixiaoEmbeddingFunction, open_client, store_errors, store_failure
 
 Grain = Literal["project", "indicator"]
 Mode = Literal["hybrid", "dense", "bm25"]
 Progress = Callable[[float, int, str], None]  # (files done, possibly fractional; total files; file name)
-
-
-class SkippedFile(BaseModel):
-    path: str
-    reason: str
-
-
-class IngestReport(BaseModel):
-    documents: int = 0
-    projects: int = 0
-    rows: int = 0
-    added: int = 0  # records written
-    removed: int = 0  # stale records of a changed file
-    unchanged: int = 0  # documents already indexed as they are
-    skipped: list[SkippedFile] = Field(default_factory=list)
-
-    def summary(self) -> str:
-        lines = [
-            (
-                f"入库完成：文档 {self.documents} 份，项目 {self.projects} 个，指标行 {self.rows} 行"
-                f"（新写入 {self.added} 条，删除过期 {self.removed} 条，未变化文档 {self.unchanged} 份）。"
-            )
-        ]
-        if self.skipped:
-            lines.append(f"跳过 {len(self.skipped)} 个文件：")
-            lines += [f"  - {s.path}：{s.reason}" for s in self.skipped]
-        return "\n".join(lines)
-
-
-def iter_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named directly, and every non-hidden file under named folders, in a stable order."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out += sorted(
-                f
-                for f in p.rglob("*")
-                if f.is_file() and not any(part.startswith((".", "~$")) for part in f.relative_to(p).parts)
-            )
-        else:
-            out.append(p)
-    return out
+EMBED_CHUNK = 64  # passages embedded between two progress reports
+CORPUS_MARK = "corpus_indexed"  # collection metadata: the corpus folder whose first ingest completed
 
 
 class KnowledgeBase:
@@ -93,14 +60,19 @@ class KnowledgeBase:
         suffix = hashlib.sha256(self.embedder.name.encode()).hexdigest()[:10]
         self.collection_name = f"jixiao_kb_{suffix}"
         self._ef = JixiaoEmbeddingFunction(self.embedder)
-        self._col = self.client.get_or_create_collection(
-            self.collection_name,
-            embedding_function=self._ef,
-            configuration={"hnsw": {"space": "cosine"}},
-            metadata={"embedder": self.embedder.name},
-        )
-        # parsed documents (JSON, with a placeholder vector) beside the records, for every client
-        docs = self.client.get_or_create_collection(f"jixiao_docs_{suffix}", embedding_function=self._ef)
+        try:
+            self._col = self.client.get_or_create_collection(
+                self.collection_name,
+                embedding_function=self._ef,
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata={"embedder": self.embedder.name},
+            )
+            # parsed documents (JSON, with a placeholder vector) beside the records, for every client
+            docs = self.client.get_or_create_collection(f"jixiao_docs_{suffix}", embedding_function=self._ef)
+        except (ConfigError, InputError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a server that answered the heartbeat, then failed
+            raise store_failure(self.settings, exc) from None
         self.docs = DocumentStore(self.settings.data_dir / "docs", docs)
         self._lock = threading.Lock()
         self._keyword: dict[str | None, KeywordIndex] = {}
@@ -112,6 +84,7 @@ class KnowledgeBase:
     def collection(self):
         return self._col
 
+    @store_errors
     def count(self, grain: Grain | None = None) -> int:
         if grain is None:
             return self._col.count()
@@ -122,51 +95,113 @@ class KnowledgeBase:
         meta = self.client.get_collection(self.collection_name, embedding_function=self._ef).metadata or {}
         return f"{meta.get('revision', '')}:{self._col.count()}"
 
-    def _touch(self) -> None:
-        self._col.modify(metadata={"embedder": self.embedder.name, "revision": uuid.uuid4().hex})
+    def _meta(self) -> dict[str, Any]:
+        return dict(self.client.get_collection(self.collection_name, embedding_function=self._ef).metadata or {})
+
+    def _touch(self, **extra: Any) -> None:
+        meta = {k: v for k, v in self._meta().items() if not k.startswith("hnsw:")}
+        self._col.modify(metadata=meta | extra | {"embedder": self.embedder.name, "revision": uuid.uuid4().hex})
+
+    @store_errors
+    def corpus_mark(self) -> str:
+        return str(self._meta().get(CORPUS_MARK, ""))
+
+    @store_errors
+    def set_corpus_mark(self, mark: str) -> None:
+        self._touch(**{CORPUS_MARK: mark})
 
     # ---- ingest ----------------------------------------------------------------------------------
+
+    def identify(self, doc: Document, origin: str = "", content_sha: str = "") -> tuple[str, str, str]:
+        """(doc_id, origin, how) of the stored document this one is (ingest.identify)."""
+        return identify(self.docs.entries(), doc, origin, content_sha, self.docs.get)
+
+    @store_errors
+    def store(
+        self,
+        doc: Document,
+        *,
+        origin: str = "",
+        content_sha: str = "",
+        path: str = "",
+        batch_size: int = 512,
+        on_batch: Callable[[int, int], None] | None = None,
+    ) -> IngestedDoc:
+        """Write a parsed document read from `origin` (a full path; empty for an upload: its content
+        then identifies it). The same origin replaces itself; the same content from elsewhere is the
+        same document; anything else is a new document, whatever its file name.
+
+        Records already stored under the same content id are skipped (nothing is embedded); new ones
+        are upserted in batches before stale ones are deleted, and the document JSON is written last,
+        so an interrupted run resumes cleanly. Batches are large: each Chroma call costs in proportion to
+        the collection's size, so 64-record batches made a 2,000-table ingest quadratic."""
+        if not doc.source_file:
+            raise InputError("文档缺少来源文件名，无法入库。")
+        content_sha = content_sha or hashlib.sha256(doc.model_dump_json().encode("utf-8")).hexdigest()
+        doc_id, origin, how = self.identify(doc, origin, content_sha)
+        if how == "legacy":
+            self.remove(doc_id_for(Path(doc.source_file).name))
+        doc = doc.model_copy(update={"origin": origin})
+        records = build_records(doc, doc_id)
+        existing = set(self._col.get(where={"doc_id": doc_id}, include=[])["ids"])
+        todo = [r for r in records if r.id not in existing]
+        for i in range(0, len(todo), batch_size):
+            self._upsert(todo[i : i + batch_size], i, len(todo), on_batch)
+        stale = sorted(existing - {r.id for r in records})
+        for i in range(0, len(stale), 1000):
+            self._col.delete(ids=stale[i : i + 1000])
+        if how != "content":  # the stored document keeps its first origin
+            self.docs.save(doc_id, doc, file_sha=content_sha)
+        if todo or stale:
+            self._touch()
+        status = {"content": "same_content", "origin": "updated", "same": "unchanged"}.get(how, "new")
+        return IngestedDoc(
+            path=path or origin,
+            source_file=doc.source_file,
+            doc_id=doc_id,
+            origin=origin,
+            status=status,
+            added=len(todo),
+            removed=len(stale),
+        )
 
     def ingest_document(
         self,
         doc: Document,
-        batch_size: int = 64,
+        batch_size: int = 512,
         on_batch: Callable[[int, int], None] | None = None,
+        *,
+        origin: str = "",
+        content_sha: str = "",
     ) -> tuple[int, int]:
-        """Write a parsed document; returns (records added, stale records removed).
+        """`store`, returning (records added, stale records removed)."""
+        item = self.store(doc, origin=origin, content_sha=content_sha, batch_size=batch_size, on_batch=on_batch)
+        return item.added, item.removed
 
-        Records already stored under the same content id are skipped (nothing is embedded); new ones
-        are upserted in batches before stale ones are deleted, so an interrupted run resumes cleanly.
-        """
-        if not doc.source_file:
-            raise InputError("文档缺少来源文件名，无法入库。")
-        records = build_records(doc)
-        doc_id = doc_id_for(doc.source_file)
-        existing = set(self._col.get(where={"doc_id": doc_id}, include=[])["ids"])
-        todo = [r for r in records if r.id not in existing]
-        for i in range(0, len(todo), batch_size):
-            self._upsert(todo[i : i + batch_size])
-            if on_batch:
-                on_batch(min(i + batch_size, len(todo)), len(todo))
-        stale = sorted(existing - {r.id for r in records})
-        for i in range(0, len(stale), 1000):
-            self._col.delete(ids=stale[i : i + 1000])
-        self.docs.save(doc_id, doc)
-        if todo or stale:
-            self._touch()
-        return len(todo), len(stale)
-
-    def _upsert(self, batch: list[Record]) -> None:
-        vectors = self.embedder.embed_passages([r.text for r in batch])
+    def _upsert(
+        self, batch: list[Record], done: int, total: int, on_batch: Callable[[int, int], None] | None
+    ) -> None:
+        """Embed a batch in chunks of EMBED_CHUNK (progress after each), then store it in one call;
+        the last progress call comes once the batch is stored."""
+        vectors = []
+        for j in range(0, len(batch), EMBED_CHUNK):
+            chunk = batch[j : j + EMBED_CHUNK]
+            vectors += list(self.embedder.embed_passages([r.text for r in chunk]))
+            if on_batch and j + EMBED_CHUNK < len(batch):
+                on_batch(done + j + len(chunk), total)
         self._col.upsert(
             ids=[r.id for r in batch],
             embeddings=[v.tolist() for v in vectors],
             documents=[r.text for r in batch],
             metadatas=[r.metadata for r in batch],
         )
+        if on_batch:
+            on_batch(done + len(batch), total)
 
     def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None) -> IngestReport:
-        """Read and index files and folders. Unreadable files are skipped with their Chinese reason."""
+        """Read and index files and folders, each keyed by its full path. Unreadable files are skipped
+        with their Chinese reason; a store that fails stops the run (StoreError), and running it again
+        continues where it stopped."""
         from ..readers import read_document
 
         files = iter_files(paths)
@@ -176,6 +211,7 @@ class KnowledgeBase:
                 progress(n, len(files), path.name)
             try:
                 doc = read_document(path)
+                sha = file_sha(path)
             except InputError as e:
                 report.skipped.append(SkippedFile(path=str(path), reason=str(e)))
                 continue
@@ -191,36 +227,54 @@ class KnowledgeBase:
                 # within a file, report embedding progress as a fraction of that file
                 def on_batch(done: int, total: int, n: int = n, name: str = path.name) -> None:
                     progress(n + (done / total if total else 1.0), len(files), name)
-            added, removed = self.ingest_document(doc, on_batch=on_batch)
+
+            item = self.store(doc, origin=file_origin(path), content_sha=sha, path=str(path), on_batch=on_batch)
+            report.items.append(item)
             report.documents += 1
             report.projects += len(doc.projects)
             report.rows += sum(len(p.indicators) for p in doc.projects)
-            report.added += added
-            report.removed += removed
-            report.unchanged += not (added or removed)
+            report.added += item.added
+            report.removed += item.removed
+            report.unchanged += not (item.added or item.removed)
         if progress:
             progress(len(files), len(files), "")
         return report
 
-    def remove(self, source_file: str) -> int:
-        """Drop a document and its records; returns the number of records removed."""
-        doc_id = doc_id_for(source_file)
-        ids = self._col.get(where={"doc_id": doc_id}, include=[])["ids"]
-        if ids:
-            self._col.delete(ids=ids)
+    @store_errors
+    def remove(self, key: str) -> int:
+        """Drop a document and its records: `key` is its id, its origin, or its file name when only one
+        stored document has that name. Returns the number of records removed."""
+        entries = self.docs.entries()
+        ids = {e["id"] for e in entries}
+        if key not in ids:
+            by_origin = [e["id"] for e in entries if e.get("origin") == key]
+            by_name = [e for e in entries if e.get("source_file") == key]
+            if by_origin:
+                key = by_origin[0]
+            elif len(by_name) > 1:
+                where = "、".join(e.get("origin") or e["id"] for e in by_name)
+                raise InputError(f"知识库中有 {len(by_name)} 份名为「{key}」的文档（{where}）：请指定要移除哪一份。")
+            elif by_name:
+                key = by_name[0]["id"]
+        records = self._col.get(where={"doc_id": key}, include=[])["ids"]
+        if records:
+            self._col.delete(ids=records)
             self._touch()
-        self.docs.delete(doc_id)
-        return len(ids)
+        self.docs.delete(key)
+        return len(records)
 
     # ---- documents -------------------------------------------------------------------------------
 
+    @store_errors
     def documents(self) -> list[Document]:
         """Every ingested document, parsed, in source file order."""
         return self.docs.all()
 
+    @store_errors
     def document(self, doc_id: str) -> Document | None:
         return self.docs.get(doc_id)
 
+    @store_errors
     def get_project(self, doc_id: str, table: int) -> Project | None:
         """The project of table `table` (1-based) in document `doc_id`, as parsed at ingest."""
         doc = self.docs.get(doc_id)
@@ -237,6 +291,7 @@ class KnowledgeBase:
 
     # ---- search ----------------------------------------------------------------------------------
 
+    @store_errors
     def search(
         self,
         query: str,
@@ -321,8 +376,17 @@ def ensure_corpus_indexed(
     settings: Settings | None = None,
     kb: KnowledgeBase | None = None,
 ) -> IngestReport | None:
-    """Ingest settings.corpus_dir when the store is empty (first start); None when nothing was needed."""
+    """First start: ingest settings.corpus_dir until it has been ingested to the end once. The mark is
+    set in the store only when the whole folder went in, so a first ingest that was killed is completed
+    on the next start (what was stored is kept: nothing is embedded twice); after that, a no-op, even
+    when a user removed a corpus document on purpose. None when nothing was needed."""
     kb = kb or KnowledgeBase(settings)
-    if kb.count() > 0 or not kb.settings.corpus_dir.is_dir():
+    corpus = kb.settings.corpus_dir
+    if not corpus.is_dir():
         return None
-    return kb.ingest([kb.settings.corpus_dir], progress=progress_callback)
+    mark = hashlib.sha256(str(corpus.resolve()).encode()).hexdigest()[:16]
+    if kb.corpus_mark() == mark:
+        return None
+    report = kb.ingest([corpus], progress=progress_callback)
+    kb.set_corpus_mark(mark)
+    return report

@@ -1,5 +1,8 @@
 """What the knowledge base stores: one record per project and one per indicator row, with ids from
 content hashes so re-ingesting a file is idempotent and a changed file replaces exactly what changed.
+
+A document is identified by its origin (where it was read from: a file's full path, or `upload:<content
+hash>` for an app upload), never by its file name alone: two offices' 绩效文本.txt are two documents.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ FILTER_KEYS = frozenset(
         "level1",
         "level2",
         "source_file",
+        "origin",
         "doc_id",
         "project",
         "unit_name",
@@ -45,9 +49,32 @@ def _hash(*parts: object, n: int = 32) -> str:
     return hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:n]
 
 
-def doc_id_for(source_file: str) -> str:
-    """A document is identified by its source file name: the same file ingested again replaces itself."""
-    return _hash(Path(source_file).name, n=16)
+def doc_id_for(origin: str) -> str:
+    """The id of the document read from `origin` (a full path, or upload:<hash>). A bare file name gives
+    the id documents had when the name was the key, so stores written then are adopted, not doubled."""
+    return _hash(origin, n=16)
+
+
+def doc_key(doc: Document) -> str:
+    """The knowledge-base id of a stored document (its origin, or its name for an older store)."""
+    return doc_id_for(doc.origin or Path(doc.source_file).name)
+
+
+UPLOAD = "upload:"
+
+
+def upload_origin(content_sha: str) -> str:
+    """The origin of a document with no path (an app upload, a Document handed over in code): its content."""
+    return f"{UPLOAD}{content_sha[:16]}"
+
+
+def origin_label(origin: str) -> str:
+    """Where a document came from, for people: its folder, or 上传的文件."""
+    if not origin:
+        return ""
+    if origin.startswith(UPLOAD):
+        return f"上传的文件（内容 {origin[len(UPLOAD):][:8]}）"
+    return str(Path(origin).parent)
 
 
 def _clean(meta: dict[str, Any]) -> dict[str, Any]:
@@ -82,24 +109,26 @@ def _doc_meta(doc: Document, doc_id: str, source: str) -> dict[str, Any]:
     return {
         "doc_id": doc_id,
         "source_file": source,
+        "origin": doc.origin or None,
         "document": doc.title or source,
         "department": doc.department,
         "year": doc.budget_year,
     }
 
 
-def _record(source: str, text: str, meta: dict[str, Any]) -> dict[str, Record]:
-    """Id = hash of file + grain + table + row + content (text and metadata), so any change replaces it."""
+def _record(doc_id: str, text: str, meta: dict[str, Any]) -> dict[str, Record]:
+    """Id = hash of document + grain + table + row + content (text and metadata), so any change
+    replaces it, and two documents never share a record."""
     meta = _clean(meta) | {"tokens": " ".join(tokenize(text)), "tokenizer": TOKENIZER_VERSION}
     content = json.dumps(meta, ensure_ascii=False, sort_keys=True)
-    rid = _hash(source, meta["grain"], meta.get("table"), meta.get("row"), text, content)
+    rid = _hash(doc_id, meta["grain"], meta.get("table"), meta.get("row"), text, content)
     return {rid: Record(rid, text, meta)}
 
 
-def build_records(doc: Document) -> list[Record]:
+def build_records(doc: Document, doc_id: str | None = None) -> list[Record]:
     """All project and indicator records of a document, in table order."""
     source = Path(doc.source_file).name
-    doc_id = doc_id_for(source)
+    doc_id = doc_id or doc_key(doc)
     base = _doc_meta(doc, doc_id, source)
     out: dict[str, Record] = {}
     for t, p in enumerate(doc.projects, start=1):
@@ -116,7 +145,7 @@ def build_records(doc: Document) -> list[Record]:
             "line": p.source.line,
             "n_indicators": len(p.indicators),
         }
-        out.update(_record(source, text, meta))
+        out.update(_record(doc_id, text, meta))
         for r, ind in enumerate(p.indicators, start=1):
             row = ind.source.row or r
             text = indicator_passage(p, ind)
@@ -134,5 +163,5 @@ def build_records(doc: Document) -> list[Record]:
                 "value_kind": ind.value.kind,
                 "value_raw": ind.value_raw,
             }
-            out.update(_record(source, text, meta))
+            out.update(_record(doc_id, text, meta))
     return list(out.values())

@@ -1,26 +1,69 @@
-"""Chroma plumbing: the client (embedded on disk or a shared server, same code), our registered
-embedding function, and the parsed-document store beside the vectors.
+"""Chroma plumbing: the client (embedded on disk or a shared server, same code, every server call under
+a timeout), our registered embedding function, the parsed-document store beside the vectors, and
+`store_errors`, which turns any failure of the store into a StoreError with a Chinese message.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import chromadb
 from chromadb import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from ..errors import ConfigError
+from ..endpoint import run_bounded
+from ..errors import AssistantError, ConfigError, LLMTimeout, StoreError
 from ..models import Document
 from ..settings import Settings, get_settings
 from .embeddings import Embedder
 
 EF_NAME = "jixiao_embedder"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def store_failure(settings: Settings, exc: BaseException) -> StoreError:
+    """The Chinese message for a store that failed mid-operation."""
+    name = type(exc).__name__
+    if settings.chroma_host:
+        where = f"{settings.chroma_host}:{settings.chroma_port}"
+        return StoreError(
+            f"知识库服务 {where} 无响应或连接中断（{name}，每次调用限时 {settings.chroma_timeout:g} 秒）。"
+            "已入库的内容不会丢失：请确认 chroma 服务在运行后重试（中断的入库会从中断处继续），"
+            "或清空 JIXIAO_CHROMA_HOST 改用本机知识库。"
+        )
+    return StoreError(
+        f"本机知识库（{settings.chroma_dir}）读写失败（{name}）：请确认磁盘空间与目录权限后重试。"
+    )
+
+
+def store_errors(method: F) -> F:
+    """Methods of an object with `.settings`: a failure of the store (a frozen or dead Chroma server, a
+    broken local store) becomes a StoreError; our own errors pass through unchanged."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except AssistantError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - chromadb, httpx and sqlite raise many kinds
+            if type(exc).__module__.split(".")[0] not in (
+                "chromadb",
+                "httpx",
+                "httpcore",
+                "sqlite3",
+            ) and not isinstance(exc, OSError | TimeoutError):
+                raise
+            raise store_failure(self.settings, exc) from None
+
+    return wrapper  # type: ignore[return-value]
 
 
 @register_embedding_function
@@ -66,20 +109,37 @@ def open_client(settings: Settings):
     """PersistentClient at settings.chroma_dir, or HttpClient when settings.chroma_host is set."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_host:
-        try:
+
+        def connect():
             client = chromadb.HttpClient(
                 host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
             )
+            _set_timeout(client, settings.chroma_timeout)
             client.heartbeat()
+            return client
+
+        try:
+            # the client's constructor already calls the server, before any timeout can be set on it
+            return run_bounded(connect, settings.chroma_timeout)
         except Exception as e:  # noqa: BLE001 - any connection failure gets the same advice
+            why = f"{settings.chroma_timeout:g}秒内无响应" if isinstance(e, LLMTimeout) else e.__class__.__name__
             raise ConfigError(
-                f"无法连接 Chroma 服务 {settings.chroma_host}:{settings.chroma_port}（{e.__class__.__name__}）。"
+                f"无法连接 Chroma 服务 {settings.chroma_host}:{settings.chroma_port}（{why}）。"
                 "请确认服务已启动（chroma run --path 目录 --host 地址 --port 端口），"
                 "或清空 JIXIAO_CHROMA_HOST 改用本机知识库。"
             ) from None
-        return client
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+
+def _set_timeout(client: Any, seconds: float) -> None:
+    """chromadb's HTTP client is built with no timeout at all (a frozen server hangs every call): give
+    each call one, on the httpx session the client keeps."""
+    import httpx
+
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(seconds)
 
 
 class DocumentStore:
@@ -109,10 +169,17 @@ class DocumentStore:
         except FileNotFoundError:
             return None
 
-    def save(self, doc_id: str, doc: Document) -> None:
+    def save(self, doc_id: str, doc: Document, file_sha: str = "") -> None:
+        """Written last, once every record of the document is in: a document listed here is complete."""
         data = doc.model_dump_json(indent=1).encode("utf-8")
         if self.collection is not None:
-            meta = {"sha": _sha(data), "source_file": doc.source_file, "title": doc.title}
+            meta = {
+                "sha": _sha(data),
+                "source_file": doc.source_file,
+                "title": doc.title,
+                "origin": doc.origin,
+            }
+            meta |= {"file_sha": file_sha} if file_sha else {}
             self.collection.upsert(
                 ids=[doc_id], documents=[data.decode("utf-8")], embeddings=[[1.0]], metadatas=[meta]
             )
@@ -146,13 +213,27 @@ class DocumentStore:
             self._cache[doc_id] = (want, doc)
         return doc
 
+    def entries(self) -> list[dict[str, Any]]:
+        """id, origin, file_sha, source_file and title of every stored document (no JSON loaded)."""
+        if self.collection is None:
+            return [{"id": d, **self._local_entry(d)} for d in self._local_ids()]
+        got = self.collection.get(include=["metadatas"])
+        return [{"id": i, **(m or {})} for i, m in zip(got["ids"], got["metadatas"])]
+
+    def _local_ids(self) -> list[str]:
+        return [p.stem for p in self.root.glob("*.json")] if self.root.is_dir() else []
+
+    def _local_entry(self, doc_id: str) -> dict[str, Any]:
+        doc = self.get(doc_id)
+        return {"origin": doc.origin, "source_file": doc.source_file, "title": doc.title} if doc else {}
+
     def all(self) -> list[Document]:
         if self.collection is not None:
             ids = self.collection.get(include=[])["ids"]
         else:
-            ids = [p.stem for p in self.root.glob("*.json")] if self.root.is_dir() else []
+            ids = self._local_ids()
         docs = [d for i in ids if (d := self.get(i)) is not None]
-        return sorted(docs, key=lambda d: d.source_file)
+        return sorted(docs, key=lambda d: (d.source_file, d.origin))
 
 
 def _sha(data: bytes) -> str:

@@ -18,8 +18,9 @@ import statistics
 import pdfplumber
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
-from ..errors import InputError
+from ..errors import InputError, LimitError
 from ..models import SourceLocation
+from ..settings import get_settings
 from .layout import Block
 
 # pdfminer logs English warnings about damaged fonts and streams; the user gets our message instead
@@ -133,6 +134,12 @@ def pdf_blocks(data: bytes, name: str) -> list[Block]:
     """Tables and paragraphs of every page, top to bottom. SourceLocation: page (1-based), table =
     the table's number in the file, row = row index in that table."""
     pdf = _open(data, name)
+    limit = get_settings().max_pdf_pages
+    if len(pdf.pages) > limit:
+        pdf.close()
+        raise LimitError(
+            f"文件「{name}」有 {len(pdf.pages)} 页，超过 {limit} 页上限。请拆分后再上传，或请管理员调整 JIXIAO_MAX_PDF_PAGES。"
+        )
     items: list[tuple[str, object, int]] = []
     has_text = False
     tables_seen = 0

@@ -1,7 +1,9 @@
 """.xlsx: every sheet's rows in order, one project per sheet or all tables on one sheet.
 
 A merged range is read the way the Word text export shows it: its text once in the top-left cell,
-an empty cell where it continues down a row, nothing where it continues to the right. A row whose
+an empty cell where it continues down a row, nothing where it continues to the right. Control
+characters (Excel stores them as _x0007_ escapes) are removed. Sizes were checked before the workbook
+was loaded (limits.check_sheets). A row whose
 only text sits in its first cell (a title, or the 第一部分 text one paragraph per row) is a paragraph.
 """
 
@@ -14,6 +16,7 @@ import zipfile
 from ..errors import InputError
 from ..models import SourceLocation
 from .layout import UNIT_CELL, Block, is_label
+from .normalize import clean_control
 
 _NOT_XLSX = "文件「{name}」不是有效的 Excel 工作簿（.xlsx），可能已损坏或只是改了扩展名。请用 Excel 打开后另存为 .xlsx 再试。"
 _SKIP, _DOWN = 1, 2
@@ -52,15 +55,22 @@ def cell_text(cell) -> str:
     return str(v)
 
 
-def _merge_roles(ws) -> dict[tuple[int, int], int]:
-    roles: dict[tuple[int, int], int] = {}
+def _merge_spans(ws) -> dict[int, list[tuple[int, int, int]]]:
+    """Per sheet row, the merged ranges crossing it as (top row, left column, right column): one entry
+    per row a range spans, not per cell it covers."""
+    spans: dict[int, list[tuple[int, int, int]]] = {}
+    last = ws.max_row
     for rng in ws.merged_cells.ranges:
-        for r in range(rng.min_row, rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                if (r, c) == (rng.min_row, rng.min_col):
-                    continue
-                roles[(r, c)] = _DOWN if (c == rng.min_col and r > rng.min_row) else _SKIP
-    return roles
+        for r in range(rng.min_row, min(rng.max_row, last) + 1):
+            spans.setdefault(r, []).append((rng.min_row, rng.min_col, rng.max_col))
+    return spans
+
+
+def _role(spans: list[tuple[int, int, int]], r: int, c: int) -> int | None:
+    for top, left, right in spans:
+        if left <= c <= right and (r, c) != (top, left):
+            return _DOWN if (c == left and r > top) else _SKIP
+    return None
 
 
 def _is_paragraph(cells: list[str]) -> bool:
@@ -80,14 +90,15 @@ def xlsx_blocks(data: bytes, name: str) -> list[Block]:
     blocks: list[Block] = []
     try:
         for ws in wb.worksheets:
-            roles = _merge_roles(ws)
+            spans = _merge_spans(ws)
             for r, row in enumerate(ws.iter_rows(), start=1):
                 cells: list[str] = []
+                crossing = spans.get(r, ())
                 for cell in row:
-                    role = roles.get((r, cell.column))
+                    role = _role(crossing, r, cell.column) if crossing else None
                     if role == _SKIP:
                         continue
-                    cells.append("" if role == _DOWN else cell_text(cell))
+                    cells.append("" if role == _DOWN else clean_control(cell_text(cell)))
                 if not any(c.strip() for c in cells):
                     continue
                 loc = SourceLocation(file=name, sheet=ws.title, row=r)

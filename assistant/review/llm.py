@@ -2,20 +2,24 @@
 
 `LLMReviewChecker` implements review.LLMChecker. Each project is sent with its department goals, the
 rule findings already made and (optionally) similar rows from the knowledge base; the answer is a list
-of findings in the taxonomy. A quote that is not verbatim in the table is reported back to the model
-(bounded re-asks) and dropped if it survives; findings the rules already made are not repeated. Any
-endpoint failure leaves the review rules-only, with a notice that says so.
+of findings in the taxonomy. A quote that is not verbatim in the table, or a row that does not exist or
+does not hold the quote, is reported back to the model (bounded re-asks) and dropped if it survives;
+findings the rules already made are not repeated. The whole pass runs within one deadline
+(settings.llm_deadline) and stops early when `cancel` is set; any endpoint failure leaves the review
+rules-only, with a notice that says so.
 """
 
 from __future__ import annotations
 
+import contextvars
+import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
 from ..errors import AssistantError, LLMError
-from ..llm import build_chat_model, check_answer, prompt, structured_call
+from ..llm import action, build_chat_model, check_answer, prompt, structured_call
 from ..models import CATEGORY_LABELS, Category, Document, Finding, Indicator, Project, Severity
 from ..settings import Settings, get_settings
 
@@ -35,7 +39,8 @@ class LLMIssue(BaseModel):
 
 
 class LLMReview(BaseModel):
-    findings: list[LLMIssue] = Field(default_factory=list)
+    # required: an answer of another shape ({"answer": ...}) must not pass as "no problems found"
+    findings: list[LLMIssue] = Field(description="发现的问题；没有问题时为空数组 []")
 
 
 # --- what the model sees --------------------------------------------------------------------------
@@ -96,15 +101,30 @@ def is_grounded(evidence: str, p: Project) -> bool:
     return bool(e) and any(e in t for t in _cells(p))
 
 
+def _in_row(evidence: str, ind: Indicator) -> bool:
+    return any(evidence in (getattr(ind, f) or "") for f in ROW_FIELDS)
+
+
+def issue_errors(issue: LLMIssue, p: Project) -> list[str]:
+    """Why a finding cannot be placed: a quote that is not in the table, a row that does not exist, a
+    row that does not hold the quote. Nothing is ever moved to another row."""
+    e = issue.evidence.strip()
+    if not is_grounded(e, p):
+        return [f"引文不在项目绩效目标表中（必须逐字摘录某个单元格的原文）：「{issue.evidence}」"]
+    if issue.row is None:
+        return []
+    if not 1 <= issue.row <= len(p.indicators):
+        return [f"第{issue.row}行不存在（本表共{len(p.indicators)}行指标）：请写出引文所在的行号，针对整张表时写 null"]
+    if not _in_row(e, p.indicators[issue.row - 1]):
+        return [f"第{issue.row}行中没有引文「{e}」：请改为引文所在的行号，针对整张表时写 null"]
+    return []
+
+
 def grounding_errors(p: Project):
-    """The structured_call validator: one line per finding whose quote is not in the table."""
+    """The structured_call validator: one line per finding that cannot be placed in the table."""
 
     def check(answer: LLMReview) -> list[str]:
-        return [
-            f"findings.{n}.evidence: 引文不在项目绩效目标表中（必须逐字摘录某个单元格的原文）：「{f.evidence}」"
-            for n, f in enumerate(answer.findings)
-            if not is_grounded(f.evidence, p)
-        ]
+        return [f"findings.{n}: {err}" for n, f in enumerate(answer.findings) for err in issue_errors(f, p)]
 
     return check
 
@@ -112,20 +132,18 @@ def grounding_errors(p: Project):
 # --- turning answers into findings ----------------------------------------------------------------
 def _row_of(issue: LLMIssue, p: Project) -> Indicator | None:
     e = issue.evidence.strip()
-    if issue.row is not None and 1 <= issue.row <= len(p.indicators):
-        ind = p.indicators[issue.row - 1]
-        if any(e in (getattr(ind, f) or "") for f in ROW_FIELDS):
-            return ind
-    if issue.row is None and any(e in t for t in (p.name, p.purpose, p.goal, *p.spending_plan.raw) if t):
+    if issue.row is not None:
+        return p.indicators[issue.row - 1]  # checked by issue_errors: in range and holding the quote
+    if any(e in t for t in (p.name, p.purpose, p.goal, *p.spending_plan.raw) if t):
         return None
-    return next((i for i in p.indicators if any(e in (getattr(i, f) or "") for f in ROW_FIELDS)), None)
+    return next((i for i in p.indicators if _in_row(e, i)), None)
 
 
 def to_findings(answer: LLMReview, p: Project) -> list[Finding]:
-    """Grounded findings in the common shape; an ungrounded quote is dropped."""
+    """Placeable findings in the common shape; an ungrounded quote or a wrong row is dropped."""
     out = []
     for issue in answer.findings:
-        if not is_grounded(issue.evidence, p):
+        if issue_errors(issue, p):
             continue
         ind = _row_of(issue, p)
         out.append(
@@ -145,18 +163,37 @@ def to_findings(answer: LLMReview, p: Project) -> list[Finding]:
     return out
 
 
+def _place(f: Finding) -> tuple:
+    """Where a finding is: its project and table row (or 三级指标 when the row is unknown)."""
+    return (f.project, f.location.table, f.location.row if f.location.row is not None else f.indicator)
+
+
+def _overlap(a: str, b: str) -> bool:
+    a, b = a.strip(), b.strip()
+    return bool(a and b) and (a in b or b in a)
+
+
 def merge_findings(rule: list[Finding], llm: list[Finding]) -> list[Finding]:
-    """LLM findings that no earlier finding already covers: same project + indicator + category, or
-    same evidence + category. The rule finding (or the first LLM one) is kept."""
-    seen: set[tuple] = set()
+    """The LLM findings that are new. Two findings are the same when project, row, category and quote
+    agree; against a rule finding, the same row and category is enough when the row is known (the rule
+    already said it), and a quote overlapping the rule's quote in the same project and category too.
+    Findings in different projects are never merged."""
+    seen = {(_place(f), f.category, f.evidence.strip()) for f in rule}
+    by_project: dict[tuple, list[Finding]] = {}
     for f in rule:
-        seen |= {("at", f.project, f.indicator, f.category), ("quote", f.evidence.strip(), f.category)}
+        by_project.setdefault((f.project, f.category), []).append(f)
     kept = []
     for f in llm:
-        keys = {("at", f.project, f.indicator, f.category), ("quote", f.evidence.strip(), f.category)}
-        if keys & seen:
+        key = (_place(f), f.category, f.evidence.strip())
+        if key in seen:
             continue
-        seen |= keys
+        same_row = f.location.row is not None and any(
+            _place(r) == _place(f) for r in by_project.get((f.project, f.category), [])
+        )
+        same_quote = any(_overlap(r.evidence, f.evidence) for r in by_project.get((f.project, f.category), []))
+        if same_row or same_quote:
+            continue
+        seen.add(key)
         kept.append(f)
     return kept
 
@@ -164,13 +201,22 @@ def merge_findings(rule: list[Finding], llm: list[Finding]) -> list[Finding]:
 # --- the checker ----------------------------------------------------------------------------------
 class LLMReviewChecker:
     """review.LLMChecker over an OpenAI-compatible endpoint. `chat` defaults to the configured model;
-    `kb` (a KnowledgeBase) adds similar prior-year rows to each request; `workers` calls run at once."""
+    `kb` (a KnowledgeBase) adds similar prior-year rows to each request; `workers` calls run at once.
+    `cancel` (a threading.Event the app may set) stops the pass: calls not yet made are not made."""
 
     def __init__(
-        self, chat=None, *, settings: Settings | None = None, kb=None, workers: int = 4, max_retries: int = 2
+        self,
+        chat=None,
+        *,
+        settings: Settings | None = None,
+        kb=None,
+        workers: int = 4,
+        max_retries: int = 2,
+        cancel: threading.Event | None = None,
     ):
         self.settings = settings or get_settings()
         self.chat, self.kb, self.workers, self.max_retries = chat, kb, max(1, workers), max_retries
+        self.cancel = cancel
 
     def review(self, doc: Document, findings: list[Finding]) -> tuple[list[Finding], list[str]]:
         from ..rules import load_lexicon, redacted_projects
@@ -180,25 +226,38 @@ class LLMReviewChecker:
         if not projects:
             return [], []
         try:
-            chat = self.chat if self.chat is not None else build_chat_model(self.settings)
-            goals = goals_text(doc)
-            pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="llm-review")
-            futures = {
-                pool.submit(
-                    self.check_project, chat, doc, p, goals, [f for f in findings if f.project == p.name]
-                ): n
-                for n, p in enumerate(projects)
-            }
-            results: dict[int, list[Finding]] = {}
-            try:
-                for fut in as_completed(futures):
-                    results[futures[fut]] = fut.result()
-            finally:  # on a failure, calls not yet started are cancelled and the review is rules-only
-                pool.shutdown(wait=False, cancel_futures=True)
+            # one deadline for the whole pass: every project's calls, retries and waits count against it
+            with action(cancel=self.cancel):
+                results = self._check_all(doc, projects, findings)
         except Exception as exc:  # noqa: BLE001 - the LLM is an aid: it never breaks a review
             return [], [NOT_DONE.format(reason=_reason(exc))]
         extra = [f for n in sorted(results) for f in results[n]]
         return merge_findings(findings, extra), []
+
+    def _check_all(self, doc: Document, projects: list[Project], findings: list[Finding]) -> dict[int, list[Finding]]:
+        chat = self.chat if self.chat is not None else build_chat_model(self.settings)
+        goals = goals_text(doc)
+        pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="llm-review")
+        futures = {
+            # each task runs in a copy of this context: the action's deadline reaches the worker threads
+            pool.submit(
+                contextvars.copy_context().run,
+                self.check_project,
+                chat,
+                doc,
+                p,
+                goals,
+                [f for f in findings if f.project == p.name],
+            ): n
+            for n, p in enumerate(projects)
+        }
+        results: dict[int, list[Finding]] = {}
+        try:
+            for fut in as_completed(futures):
+                results[futures[fut]] = fut.result()
+        finally:  # on a failure, calls not yet started are cancelled and the review is rules-only
+            pool.shutdown(wait=False, cancel_futures=True)
+        return results
 
     def check_project(
         self, chat, doc: Document, p: Project, goals: str, known: list[Finding]
@@ -231,14 +290,17 @@ class LLMReviewChecker:
             return "（无）"
         from ..kb.records import doc_id_for
 
-        own = doc_id_for(Path(doc.source_file).name) if doc.source_file else None
+        name = Path(doc.source_file).name if doc.source_file else None
+        own = doc_id_for(name) if name else None  # the id a document had when names were the key
+
+        def other(h) -> bool:  # the document under review may be in the knowledge base itself
+            return h.doc_id != own and (not name or h.metadata.get("source_file") != name)
+
         try:
             hits = self.kb.search(f"{p.name} {p.purpose} {p.goal}", k=8, grain="indicator")
         except Exception:  # noqa: BLE001 - precedents are optional context
             return "（知识库检索失败）"
-        lines = [
-            f"[K{n}] 《{h.document}》{h.text}" for n, h in enumerate((h for h in hits if h.doc_id != own), 1)
-        ]
+        lines = [f"[K{n}] 《{h.document}》{h.text}" for n, h in enumerate((h for h in hits if other(h)), 1)]
         return "\n".join(lines[:6]) or "（无）"
 
 

@@ -134,6 +134,7 @@ def render_xlsx(result: ReviewResult) -> bytes:
     from openpyxl.styles import Alignment, Font
 
     from ..models import CATEGORY_LABELS, SEVERITY_LABELS
+    from ..writers.cells import harden, xml_safe
 
     wb = Workbook()
     ws = wb.active
@@ -141,7 +142,7 @@ def render_xlsx(result: ReviewResult) -> bytes:
     ws.append(HEADERS)
     for c in ws[1]:
         c.font = Font(bold=True)
-    for n, f in enumerate(result.findings, start=1):
+    for n, f in enumerate(xml_safe(result).findings, start=1):
         ws.append(_row(n, f))
     widths = [6, 8, 18, 18, 30, 24, 22, 50, 30, 50, 8]
     for col, w in zip("ABCDEFGHIJK", widths):
@@ -158,6 +159,7 @@ def render_xlsx(result: ReviewResult) -> bytes:
         summary.append([SEVERITY_LABELS[k], v])
     for k, v in s["by_category"].items():
         summary.append([CATEGORY_LABELS[k], v])
+    harden(wb)  # quoted document text and model messages are data: never a live formula
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

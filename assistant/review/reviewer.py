@@ -17,6 +17,7 @@ from ..errors import AssistantError
 from ..llm import not_configured
 from ..models import CATEGORY_LABELS, SEVERITY_LABELS, Document, Finding, GoalArea, Project
 from ..rules import SEVERITY_ORDER, Policy, Rule, default_rules, run_rules
+from ..settings import get_settings
 from .goals import GoalMap, map_goals
 
 NO_LLM_NOTICE = not_configured("本次仅运行规则检查")
@@ -160,6 +161,12 @@ class Reviewer:
 
     def goal_map(self, doc: Document, notices: list[str]) -> GoalMap:
         if not self.use_embeddings or not doc.goal_areas:
+            return map_goals(doc)
+        limit = get_settings().max_embedded_projects
+        if len(doc.projects) > limit:  # one passage per project: bounded time for a very long document
+            notices.append(
+                f"文档有{len(doc.projects)}个项目，超过{limit}个（JIXIAO_MAX_EMBEDDED_PROJECTS），部门目标对应仅按关键词判断。"
+            )
             return map_goals(doc)
         try:
             from ..kb.embeddings import get_embedder

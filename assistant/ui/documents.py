@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from ..errors import AssistantError, InputError
-from ..kb.records import doc_id_for
+from ..kb.records import doc_key
 from ..models import Document
 from ..readers import read_bytes
 
@@ -44,7 +44,7 @@ def doc_label(doc: Document, prefix: str = "") -> str:
 
 
 def kb_key(doc: Document) -> str:
-    return "kb:" + doc_id_for(doc.source_file)
+    return "kb:" + doc_key(doc)  # by origin: two stored files with the same name are two documents
 
 
 def project_label(index: int, name: str) -> str:

@@ -17,11 +17,13 @@ def render_document(doc: Document, fmt: str) -> str | bytes:
 
         return document_markdown(doc)
     if fmt == "docx":
+        from .cells import xml_safe
         from .docx import document_docx
 
-        return document_docx(doc)
+        return document_docx(xml_safe(doc))
     if fmt == "xlsx":
+        from .cells import xml_safe
         from .xlsx import document_xlsx
 
-        return document_xlsx(doc)
+        return document_xlsx(xml_safe(doc))
     raise ValueError(fmt)

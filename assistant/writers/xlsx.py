@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from ..models import Document, Project
+from .cells import harden
 from .table import part1_paragraphs, project_grid, project_title
 
 PART1_SHEET = "部门整体绩效目标"
@@ -73,6 +74,7 @@ def document_xlsx(doc: Document) -> bytes:
         _project_sheet(wb.create_sheet(sheet_name(f"{n}.{project.name or '未命名项目'}", taken)), n, project)
     if doc.projects and not (doc.overall_goal or doc.goal_areas or doc.safeguards or doc.cover):
         wb.remove(ws)  # a single drafted table has no 第一部分: open straight on the table
+    harden(wb)  # document text is data: never a live formula
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

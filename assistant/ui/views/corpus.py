@@ -1,9 +1,12 @@
 """知识库: ingest prior-year documents, see what is indexed, search it."""
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
 from assistant.errors import InputError
+from assistant.kb.records import doc_id_for, doc_key, origin_label, upload_origin
 from assistant.safetext import inline, plain
 from assistant.ui import components
 from assistant.ui.documents import parse_upload
@@ -15,11 +18,11 @@ if kb is None:
     components.loading_notice()
     st.stop()
 
-INGESTING = "ingest_current"  # (file, was it in the store before) while written; a cancel leaves it set
+INGESTING = "ingest_current"  # (file, its store key, was it stored before) while written; a cancel leaves it set
 if (cut := st.session_state.pop(INGESTING, None)) is not None:
-    name, existed = cut
+    name, key, existed = cut
     if not existed:
-        kb.remove(name)  # its partial records; the files before it stay
+        kb.remove(key)  # its partial records; the files before it stay
     st.info(f"已取消入库：「{inline(name)}」没有入库完成，之前的文件已入库。需要时重新上传该文件即可。")
 
 with st.form("ingest_form", clear_on_submit=True):
@@ -45,9 +48,12 @@ if go:
                     text=f"正在入库「{inline(name)}」：{done}/{total} 条",
                 )
 
-            existed = any(d.source_file == doc.source_file for d in kb.documents())
-            st.session_state[INGESTING] = (doc.source_file, existed)
-            kb.ingest_document(doc, on_batch=step)
+            # an upload has no path: its content identifies it (the same name from two offices is two documents)
+            sha = hashlib.sha256(up.getvalue()).hexdigest()
+            key = doc_id_for(upload_origin(sha))
+            existed = any(doc_key(d) == key for d in kb.documents())
+            st.session_state[INGESTING] = (name, key, existed)
+            kb.ingest_document(doc, on_batch=step, content_sha=sha)
             st.session_state.pop(INGESTING, None)
             added += 1
             st.success(
@@ -78,22 +84,25 @@ if docs:
                 "指标行数": sum(len(p.indicators) for p in d.projects),
                 "预算合计（万元）": d.total_budget(),
                 "来源文件": d.source_file,
+                "来源位置": origin_label(d.origin),
             }
             for d in docs
         ]
     ).astype({"年度": "Int64"})
     st.dataframe(table, hide_index=True, width="stretch")
     with st.expander("移除文档"):
+        labels = {doc_key(d): f"{d.source_file}（{origin_label(d.origin) or '知识库'}）" for d in docs}
         gone = st.selectbox(
             "选择要移除的文档",
-            [d.source_file for d in docs],
+            list(labels),
+            format_func=labels.get,
             index=None,
             key="corpus_remove_choice",
             placeholder="请选择",
         )
         if gone and st.button("从知识库移除", key="corpus_remove"):
             n = kb.remove(gone)
-            st.success(f"已移除「{inline(gone)}」（{n} 条记录）。")
+            st.success(f"已移除「{inline(labels[gone])}」（{n} 条记录）。")
             st.rerun()
 else:
     st.info("知识库还是空的：请上传往年的绩效文本。")
