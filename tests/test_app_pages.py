@@ -498,7 +498,10 @@ def test_corpus_upload_ingest_and_search(tmp_path, monkeypatch):
     assert any("综合业务经费" in m for m in texts(at.markdown))
     assert not any("得分" in m for m in texts(at.markdown))  # no raw fusion scores for a reader
     # 取消入库 cut a new file short (the run ended inside it): its partial records go, and the page says so
-    at.session_state["ingest_current"] = ("往年样例.docx", False)
+    from assistant.kb.records import doc_key
+
+    (stored,) = KnowledgeBase(get_settings()).documents()
+    at.session_state["ingest_current"] = ("往年样例.docx", doc_key(stored), False)
     at.run()
     assert any("已取消入库" in i for i in texts(at.info))
     assert {m.label: m.value for m in at.metric}["文档"] == "0"

@@ -16,7 +16,7 @@ from xml.etree.ElementTree import iterparse
 
 from ..errors import LimitError
 from ..settings import Settings, get_settings
-from .layout import Block
+from .layout import HARD, Block
 
 MB = 1024 * 1024
 MAX_MEMBERS = 5_000  # parts in one .docx/.xlsx (Word and Excel write a few dozen)
@@ -302,7 +302,7 @@ def check_blocks(blocks: list[Block], name: str, s: Settings | None = None) -> N
         if not b.is_row:
             prev = None
             continue
-        if len(b.cells) > s.max_columns:
+        if b.brk == HARD and len(b.cells) > s.max_columns:  # a pasted line split into cells is not a table row
             raise _refuse(name, "中一个表格的列数", len(b.cells), s.max_columns, "JIXIAO_MAX_COLUMNS", " 列")
         key = (b.loc.table, b.loc.sheet)
         if prev is None or (b.loc.table is not None and key != prev):
