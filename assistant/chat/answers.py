@@ -1,0 +1,144 @@
+"""How offline answers read: the value first, then the quoted source and where it is, in Chinese."""
+
+from __future__ import annotations
+
+import re
+
+from ..categories import canonical_level2
+from ..models import Answer, Citation, Document, Indicator, Project
+from ..values import format_wan, normalize_text
+from .lookup import Scored
+from .passages import row_citation
+from .question import Question
+
+NOT_FOUND = "资料中未找到"
+MONEY = ("预算数", "财政资金", "其他资金", "中期资金")
+_PLAN = {"mar": "3月底", "jun": "6月底", "oct": "10月底", "dec": "12月底"}
+
+
+def not_found(reason: str) -> Answer:
+    return Answer(question="", text=f"{NOT_FOUND}。{reason}", not_found=True)
+
+
+def _table(doc: Document, p: Project) -> int:
+    return p.source.table or doc.projects.index(p) + 1
+
+
+def field_value(p: Project, label: str) -> str:
+    return {
+        "预算数": format_wan(p.budget),
+        "财政资金": format_wan(p.fiscal_funds),
+        "其他资金": format_wan(p.other_funds),
+        "中期资金": format_wan(p.mid_budget),
+        "资金用途": p.purpose,
+        "绩效目标": p.goal,
+        "项目编码": p.code,
+        "预算单位": f"{p.unit_code}{p.unit_name}",
+        "项目名称": p.name,
+    }.get(label, "")
+
+
+def field_citation(doc: Document, p: Project, label: str, quote: str) -> Citation:
+    return Citation(document=doc.source_file, project=p.name, field=label, quote=quote, location=p.source)
+
+
+def field_answer(doc: Document, p: Project, label: str) -> Answer:
+    value = field_value(p, label)
+    t = _table(doc, p)
+    if not value.strip():
+        return not_found(f"“{p.name}”（表{t}）的{label}未填写。")
+    if label == "项目名称":
+        return Answer(question="", text=f"表{t}的项目名称为“{p.name}”。", citations=[field_citation(doc, p, label, p.name)])
+    unit = " 万元" if label in MONEY else ""
+    text = f"“{p.name}”（表{t}）的{label}为 {value}{unit}。"
+    if label == "预算数" and p.fiscal_funds is not None and p.other_funds:
+        text += f"其中财政资金 {format_wan(p.fiscal_funds)} 万元，其他资金 {format_wan(p.other_funds)} 万元。"
+    return Answer(question="", text=text, citations=[field_citation(doc, p, label, value.splitlines()[0])])
+
+
+def plan_answer(doc: Document, p: Project, month: str | None) -> Answer:
+    plan, raw = p.spending_plan, p.spending_plan.raw
+    parts, cites = [], []
+    for k in [month] if month else list(_PLAN):
+        idx = list(_PLAN).index(k)
+        v = getattr(plan, k)
+        if v is None:
+            continue
+        parts.append(f"{_PLAN[k]}累计支出 {v:g}%")
+        if idx < len(raw):
+            cites.append(field_citation(doc, p, f"资金支出计划（{_PLAN[k]}）", raw[idx]))
+    if not parts:
+        return not_found(f"“{p.name}”没有填写资金支出计划。")
+    return Answer(question="", text=f"“{p.name}”（表{_table(doc, p)}）的资金支出计划：" + "，".join(parts) + "。", citations=cites)
+
+
+def _wants(q: Question, *words: str) -> bool:
+    return any(w in q.text for w in words)
+
+
+def rows_answer(doc: Document, rows: list[tuple[int, Project, Indicator]], q: Question) -> Answer:
+    parts, cites = [], []
+    for t, p, ind in rows:
+        level2 = canonical_level2(ind.level2) or ind.level2
+        head = f"“{p.name}”（表{t}）的“{ind.level3}”（{level2}）"
+        if _wants(q, "依据", "怎么定", "根据什么", "来源") and ind.basis:
+            parts.append(f"{head}指标值为 {ind.value_raw}，指标值确定依据为“{ind.basis}”")
+            cites.append(row_citation(doc, t, p.name, ind, ind.basis, "指标值确定依据"))
+            continue
+        text = f"{head}指标值为 {ind.value_raw}"
+        if ind.unit_column and ind.unit_column not in ind.value_raw:
+            text += f"（计量单位：{ind.unit_column}）"
+        if ind.actual_raw:
+            text += f"，实际完成值为 {ind.actual_raw}"
+            cites.append(row_citation(doc, t, p.name, ind, ind.actual_raw, "实际完成值"))
+        extra = [c for c in (ind.description, ind.basis) if c and c != ind.level3 and any(w in normalize_text(c) for w in q.terms if w not in normalize_text(ind.level3))]
+        if _wants(q, "调查", "问卷", "回访", "怎么评", "如何评", "方式", "方法"):
+            extra += [c for c in (ind.description, ind.basis) if c and c not in extra and re.search(r"调查|问卷|回访|测评|抽样", c)]
+        if extra:
+            text += "（" + "；".join(f"“{c}”" for c in extra) + "）"
+        parts.append(text)
+        cites.append(row_citation(doc, t, p.name, ind))
+    return Answer(question="", text="；".join(parts) + "。", citations=cites)
+
+
+def where(c: Citation) -> str:
+    loc = c.location
+    if loc.section:
+        return "第一部分·" + loc.section + (f"第{loc.item}项" if loc.item is not None and loc.section != "工作保障措施" else "") + (f"（原文第{loc.line}行）" if loc.line else "")
+    return "封面" if c.project is None else f"“{c.project}”的{c.field}"
+
+
+def passage_answer(doc: Document, top: list[Scored], q: Question) -> Answer:
+    rows = [(s.passage.table, doc.projects[s.passage.table - 1], s.passage.indicator) for s in top if s.passage.indicator is not None]
+    if rows and len(rows) == len(top):
+        return rows_answer(doc, rows, q)
+    best = next(s for s in top if s.passage.indicator is None) if not rows else top[0]
+    if best.passage.indicator is not None:
+        return rows_answer(doc, rows[:1], q)
+    p = best.passage
+    c = p.citation
+    quote = f"“{p.text}”"
+    if best.span and best.span != p.text:
+        text = f"{best.span}。原文：{quote}（{where(c)}）。"
+    else:
+        text = f"{where(c)}：{quote}。"
+    return Answer(question="", text=text, citations=[c])
+
+
+def clarify(doc: Document, candidates: list[tuple[int, Project]], q: Question, scored: list[Scored] | None = None) -> Answer:
+    """Several projects fit: ask which one, showing what each would answer."""
+    shown, cites = [], []
+    by_table = {s.passage.table: s for s in scored or []}
+    for t, p in candidates:
+        extra = ""
+        s = by_table.get(t)
+        if s is not None and s.passage.indicator is not None:
+            extra = f"“{s.passage.indicator.level3}” {s.passage.indicator.value_raw}"
+            cites.append(row_citation(doc, t, p.name, s.passage.indicator))
+        elif q.field in MONEY + ("资金用途", "项目编码", "预算单位") and field_value(p, q.field):
+            extra = f"{q.field} {field_value(p, q.field)}" + (" 万元" if q.field in MONEY else "")
+            cites.append(field_citation(doc, p, q.field, field_value(p, q.field).splitlines()[0]))
+        shown.append(f"表{t}“{p.name}”" + (f"（{extra}）" if extra else ""))
+    options = "、".join(shown[:-1]) + "还是" + shown[-1]
+    text = f"有 {len(candidates)} 个项目符合，您指的是{options}？请说明是哪一个。"
+    return Answer(question="", text=text, citations=cites)

@@ -1,0 +1,177 @@
+"""Finding the passage that answers a question, and the span of it that is the answer.
+
+Each passage is scored by how much of the question's content it covers (words weighted by how rare they
+are in the document, synonyms from lexicon.yaml counting as the word), whether it can give the kind of
+answer asked for (a date for 什么时候, a count in 亩 for 多少亩), and whether it lies in the project the
+question names. A passage that leaves a content word of the question uncovered does not answer it: the
+engine then says 资料中未找到 rather than quoting the nearest text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from ..categories import canonical_level2
+from ..models import Document
+from ..values import normalize_text
+from .lexicon import lexicon
+from .passages import Passage, clauses
+from .question import Question
+
+MIN_COVERAGE = 0.6  # share of the question's content weight a passage must cover to answer it
+_SPAN_NUMBER = r"(?:[≥≤><=]|不低于|不少于|不超过|大于等于|小于等于)?\s*\d+(?:\.\d+)?"
+_DATE = re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?[^，。；、]{0,8}?(?:前|底|完成|完工|以前|之前)?|\d{1,2}\s*月(?:底|末|前)|[\d一二三四五六七八九十]+\s*个?(?:工作日|自然日|日|天|周|个月|年)(?:内|以内)?")
+
+
+@dataclass
+class Scored:
+    passage: Passage
+    score: float
+    coverage: float
+    type_ok: bool | None  # None: the question asks for no particular kind of answer
+    span: str = ""  # the extracted answer (a value, a date, a clause)
+    sentence: str = ""  # the clause the span was taken from
+
+
+class Matcher:
+    """Scores the passages of one document against a parsed question."""
+
+    def __init__(self, doc: Document, passages: list[Passage]):
+        self.doc = doc
+        self.passages = passages
+        self.names = {t: normalize_text(p.name) for t, p in enumerate(doc.projects, 1)}
+        self.all_text = normalize_text(" ".join(p.match + " " + p.heading for p in passages) + " ".join(self.names.values()))
+        self._df: dict[str, int] = {}
+
+    # -- words --------------------------------------------------------------------------------------
+    def variants(self, term: str) -> set[str]:
+        lex = lexicon()
+        out = {term} | set(lex.variants(term))
+        for w, group in lex.synonyms.items():
+            if len(w) >= 2 and w in term:
+                out |= {term.replace(w, g) for g in group}
+        return out
+
+    def covers(self, term: str, text: str) -> float:
+        if any(v in text for v in self.variants(term)):
+            return 1.0
+        if len(term) >= 3:  # 满意率 vs 满意度, 完工期限 vs 完工时间: part of the word
+            grams = {term[i : i + 2] for i in range(len(term) - 1)}
+            hit = sum(1 for g in grams if g in text) / len(grams)
+            return 0.8 * hit if hit >= 0.5 else 0.0
+        return 0.0
+
+    def known(self, term: str) -> bool:
+        """Whether the document says this word anywhere (or a synonym, or most of it)."""
+        return self.covers(term, self.all_text) >= 0.5
+
+    def weight(self, term: str) -> float:
+        if term not in self._df:
+            self._df[term] = sum(1 for p in self.passages if self.covers(term, p.match + p.heading) >= 0.99)
+        return math.log(1 + len(self.passages) / (1 + self._df[term]))
+
+    # -- passages -------------------------------------------------------------------------------------
+    def context(self, p: Passage) -> str:
+        return p.match + p.heading + (self.names.get(p.table, "") if p.table else "")
+
+    def score(self, q: Question, terms: list[str], scope: set, near: set) -> list[Scored]:
+        """Every passage with its score, best first. `scope`: keys (Passage.key) the question names;
+        `near`: keys it may mean (an earlier turn's project, a weak name match)."""
+        weights = {t: self.weight(t) for t in terms}
+        total = sum(weights.values())
+        out = []
+        for p in self.passages:
+            ctx = self.context(p)
+            cov = sum(w * self.covers(t, ctx) for t, w in weights.items()) / total if total else (1.0 if p.key in scope else 0.5)
+            span, sentence, type_ok = self.answer_span(q, p, terms)
+            s = cov
+            if type_ok is True:
+                s += 0.25
+            elif type_ok is False:
+                s -= 0.4
+            if p.key in scope:
+                s += 0.3
+            elif p.key in near:
+                s += 0.1
+            elif scope:
+                s -= 0.3
+            if q.department or q.section:
+                s += 0.15 if p.kind == "part" and (q.section in (None, p.section)) else 0.0
+            if p.kind == "row" and p.indicator is not None and p.indicator.value.kind == "placeholder":
+                s -= 0.05
+            out.append(Scored(p, s, cov, type_ok, span, sentence))
+        out.sort(key=lambda x: x.score, reverse=True)
+        return out
+
+    # -- the answer inside a passage -----------------------------------------------------------------
+    def answer_span(self, q: Question, p: Passage, terms: list[str]) -> tuple[str, str, bool | None]:
+        """(span, clause, fits): the answer a passage gives to `q`; fits is None when any text will do."""
+        if p.kind == "row":
+            return p.value, p.text, row_fits(q, p)
+        parts = clauses(p.text) or [p.text]
+        if terms:
+            ranked = sorted(parts, key=lambda c: sum(self.covers(t, normalize_text(c)) * self.weight(t) for t in terms), reverse=True)
+        else:
+            ranked = parts
+        for c in ranked:
+            span = extract(q, c)
+            if span:
+                return span, c, True if q.atype or q.unit else None
+        if q.atype or q.unit:
+            return "", ranked[0], False
+        return p.text, p.text, None
+
+
+def row_fits(q: Question, p: Passage) -> bool | None:
+    ind = p.indicator
+    if ind is None:
+        return None
+    v = ind.value
+    if q.atype == "entity":
+        return False
+    if q.atype == "time":
+        return canonical_level2(ind.level2) == "时效指标" or v.kind in ("date", "duration") or bool(re.search(r"时间|时限|期限|进度", ind.level3))
+    if q.per is not None:
+        return v.kind == "unit_price" and (not q.per or q.per in (v.per or "") + ind.level3 + ind.description) or None
+    if q.unit:
+        if q.unit == "个":
+            return v.kind == "quantity" or (v.kind not in ("percentage", "money", "unit_price", "date") and None)
+        if lexicon().same_unit(q.unit, (v.unit or "") + ind.unit_column + ind.level3 + ind.value_raw):
+            return True
+        return False if v.kind in ("quantity", "percentage", "money", "unit_price", "date", "duration") else None
+    if q.atype == "number":
+        return True if re.search(r"\d", ind.value_raw) else None
+    if q.atype == "percent":
+        return v.kind == "percentage" or "率" in ind.level3 or None
+    if q.atype == "money":
+        return v.kind in ("money", "unit_price") or None
+    return None
+
+
+def extract(q: Question, clause: str) -> str:
+    """The span of a clause that answers `q`: a number with the asked unit, a date, a percentage."""
+    c = clause.strip()
+    if q.atype == "entity":
+        return ""
+    if q.unit:
+        lex = lexicon()
+        units = next((g for g in lex.unit_groups if q.unit in g), frozenset((q.unit,))) if q.unit != "个" else frozenset(lex.units) - {"元", "万元", "年", "月", "日", "天"}
+        alt = "|".join(map(re.escape, sorted(units | {q.unit}, key=len, reverse=True)))
+        m = re.search(_SPAN_NUMBER + r"\s*(?:万|千|百)?(?:" + alt + r")(?:以上|以下|左右)?", c)
+        return m.group(0) if m else ""
+    if q.atype == "time":
+        m = _DATE.search(c)
+        return m.group(0) if m else ""
+    if q.atype == "percent":
+        m = re.search(_SPAN_NUMBER + r"\s*%(?:以上|以下)?", c)
+        return m.group(0) if m else ""
+    if q.atype == "money":
+        m = re.search(_SPAN_NUMBER + r"\s*(?:万元|元|亿元)(?:/[^\s，。]{1,3})?", c)
+        return m.group(0) if m else ""
+    if re.search(r"多少|几", q.text):
+        for m in re.finditer(_SPAN_NUMBER + r"\s*(?:万|千|百)?[\u4e00-\u9fff%]{0,2}", c):
+            if not re.match(r"\d{4}年", m.group(0)):
+                return m.group(0)
+    return ""

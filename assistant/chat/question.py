@@ -1,0 +1,151 @@
+"""What a question asks, read from its words (lexicon.yaml) rather than from templates: the field or row it
+wants, the kind of answer (a date, a percentage, an amount, a count with a unit), aggregate and list
+intents, conditions (预算超过100万元, 6月底支出为0, 满意度低于90%), categories (时效指标, 满意度), the years
+and months it names, whether it continues the previous turn, and its content words: the words a passage
+must contain to answer it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from dataclasses import field as _field
+
+from ..values import normalize_text
+from .lexicon import first, lexicon
+
+_NUMBER = r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十百]+)"
+_YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年?(?!\d)")
+_MONTH = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,2})\s*月(?:底|末|份)?")
+_CATEGORIES = (
+    ("数量", "数量指标"), ("质量", "质量指标"), ("时效", "时效指标"), ("成本", "成本指标"),
+    ("经济效益", "经济效益指标"), ("社会效益", "社会效益指标"), ("生态效益", "生态效益指标"),
+    ("可持续", "可持续影响指标"), ("满意度", "满意度指标"), ("产出", "产出指标"), ("效益", "效益指标"),
+)
+_PUNCT = re.compile(r"[\s，。、；：:;,.？?！!（）()“”\"'《》【】\[\]]")
+
+
+@dataclass
+class Question:
+    text: str  # normalised question
+    rest: str = ""  # the question with the project mention blanked out
+    field: str | None = None  # a project header field asked for (预算数, 资金用途, ...)
+    field_cue: str = ""
+    atype: str | None = None  # time | percent | money | quantity
+    unit: str | None = None  # 亩 in 多少亩
+    years: list[int] = _field(default_factory=list)
+    month: str | None = None  # mar | jun | oct | dec
+    compare: tuple[str, float, str] | None = None  # (op, number, unit) of a condition
+    categories: list[str] = _field(default_factory=list)  # canonical 二级/一级 names named as such
+    intents: set[str] = _field(default_factory=set)
+    follow_up: bool = False
+    row_follow_up: bool = False
+    section: str | None = None
+    department: bool = False
+    terms: list[str] = _field(default_factory=list)  # content words of `rest`
+    column: str | None = None  # a row cell other than 指标值 (指标值确定依据, 实际完成值, ...)
+    per: str | None = None  # 每公里多少钱: the unit of a unit price ("" for 单价 without one)
+
+
+def _number(raw: str) -> float | None:
+    from ..values import chinese_number
+
+    try:
+        return float(raw)
+    except ValueError:
+        return chinese_number(raw)
+
+
+def condition(text: str) -> tuple[str, float, str] | None:
+    """(op, number, unit) of 超过100万元 / 低于90% / 为0 / 没到100% / 99%以上 in `text`."""
+    lex = lexicon()
+    for op, words in lex.compare.items():
+        for w in words:
+            m = re.search(re.escape(w) + r"\s*" + _NUMBER + r"\s*(%|万元|万|元|亩|人|个)?", text)
+            if m and _number(m.group(1)) is not None:
+                return op, float(_number(m.group(1)) or 0), m.group(2) or ""
+    m = re.search(_NUMBER + r"\s*(%|万元|万|元)?\s*(及以上|以上|及以下|以下|以内)", text)
+    if m and _number(m.group(1)) is not None:
+        op = ">=" if "上" in m.group(3) else "<="
+        return op, float(_number(m.group(1)) or 0), m.group(2) or ""
+    return None
+
+
+def parse(text: str, mention: str = "") -> Question:
+    """Read a question; `mention` is the part that named a project (left out of `rest`)."""
+    lex = lexicon()
+    q = Question(text=normalize_text(text))
+    q.rest = q.text
+    for part in sorted({m for m in mention.split("\x00") if m}, key=len, reverse=True):
+        q.rest = q.rest.replace(part, "|")
+    rest = q.rest
+    for label, cues in lex.fields.items():
+        cue = first(rest, cues)
+        if cue and len(cue) > len(q.field_cue):
+            q.field, q.field_cue = label, cue
+    typed = rest.replace(q.field_cue, "|") if q.field in ("资金用途", "绩效目标", "项目编码", "预算单位", "项目名称") else rest
+    for atype in ("time", "entity", "percent", "money"):
+        if first(typed, lex.answer_types[atype]):
+            q.atype = atype
+            break
+    per = first(rest, lex.per_unit)
+    if per:
+        after = re.match(r"(" + "|".join(map(re.escape, lex.units)) + ")", rest[rest.find(per) + len(per) :])
+        q.per = after.group(1) if after and per == "每" else ("" if per != "每" else None)
+        if q.per is not None:
+            q.atype = "money"
+            if q.field == "预算数":
+                q.field, q.field_cue = None, ""
+    unit = re.search(r"(?:多少|几)(?:个)?(" + "|".join(map(re.escape, lex.units)) + ")", rest)
+    if unit and q.per is None:
+        q.unit = unit.group(1)
+        if q.atype is None or q.atype == "money" and unit.group(1) not in ("元", "万元"):
+            q.atype = "quantity"
+    if q.atype is None and re.search(r"多少|几", rest):
+        q.atype = "number"
+    q.years = [int(y) for y in _YEAR.findall(rest)]
+    month = _MONTH.search(rest)
+    if month:
+        q.month = lex.months.get(month.group(1))
+    else:
+        q.month = next((v for k, v in lex.months.items() if not k.isdigit() and len(k) >= 2 and k in rest), None)
+    q.compare = condition(rest)
+    q.categories = [c for key, c in _CATEGORIES if key in rest and (key + "指标" in rest or key in ("时效", "满意度", "可持续"))]
+    q.intents = {name for name in lex.intents if lex.has(rest, name)}
+    q.column = next((c for c, cues in lex.columns.items() if first(rest, cues)), None)
+    q.follow_up = bool(first(q.text, lex.follow_up))
+    q.row_follow_up = bool(first(q.text, lex.row_follow_up))
+    q.section = next((s for s, cues in lex.sections.items() if first(q.text, cues)), None)
+    q.department = bool(first(q.text, lex.department))
+    q.terms = content_terms(rest, q)
+    return q
+
+
+def content_terms(rest: str, q: Question | None = None) -> list[str]:
+    """The words of `rest` a passage must match: words that are not question, soft, intent, field, column
+    or unit words, not numbers and not single characters. Synonym phrases of lexicon.yaml stay whole
+    (群众评价 is one word, not 群众 + 评价)."""
+    from ..tokens import init_tokenizer
+
+    lex = lexicon()
+    drop = set(lex.question_words) | set(lex.units)
+    for cues in [*lex.intents.values(), *lex.answer_types.values(), *lex.sections.values(), *lex.columns.values(), lex.per_unit, *lex.compare.values(), *lex.fields.values()]:
+        drop.update(cues)
+    text = _PUNCT.sub("|", rest)
+    if q is not None and q.field_cue:
+        text = text.replace(q.field_cue, "|")
+    for w in sorted(drop, key=lambda w: (-len(w), w)):
+        if len(w) >= 2:
+            text = text.replace(w, "|")
+    keep = sorted((w for w in lex.synonyms if len(w) >= 2), key=len, reverse=True)
+    pieces = re.split("(" + "|".join(map(re.escape, keep)) + ")", text) if keep else [text]
+    out = []
+    jieba = init_tokenizer()
+    for piece in pieces:
+        toks = [piece] if piece in lex.synonyms else jieba.lcut(piece)
+        for tok in toks:
+            tok = tok.strip("|")
+            if len(tok) < 2 or tok in drop or tok in lex.soft_words or re.fullmatch(r"[\d.%]+|\d+[年月日号]?", tok):
+                continue
+            out.append(tok)
+    return out
