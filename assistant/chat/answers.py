@@ -81,13 +81,17 @@ def rows_answer(doc: Document, rows: list[tuple[int, Project, Indicator]], q: Qu
     for t, p, ind in rows:
         level2 = canonical_level2(ind.level2) or ind.level2
         head = f"“{p.name}”（表{t}）的“{ind.level3}”（{level2}）"
-        if _wants(q, "依据", "怎么定", "根据什么", "来源") and ind.basis:
+        if q.column == "指标值确定依据" and ind.basis:
             parts.append(f"{head}指标值为 {ind.value_raw}，指标值确定依据为“{ind.basis}”")
             cites.append(row_citation(doc, t, p.name, ind, ind.basis, "指标值确定依据"))
             continue
         text = f"{head}指标值为 {ind.value_raw}"
         if ind.unit_column and ind.unit_column not in ind.value_raw:
             text += f"（计量单位：{ind.unit_column}）"
+        if q.column == "绩效指标描述" and ind.description:
+            text += f"，绩效指标描述为“{ind.description}”"
+        if q.column == "计量单位" and ind.unit_column:
+            text += f"，计量单位为 {ind.unit_column}"
         if ind.actual_raw:
             text += f"，实际完成值为 {ind.actual_raw}"
             cites.append(row_citation(doc, t, p.name, ind, ind.actual_raw, "实际完成值"))

@@ -31,6 +31,7 @@ class Scored:
     score: float
     coverage: float
     type_ok: bool | None  # None: the question asks for no particular kind of answer
+    own: float = 0.0  # coverage by the passage's own words (not its project's name or purpose)
     span: str = ""  # the extracted answer (a value, a date, a clause)
     sentence: str = ""  # the clause the span was taken from
 
@@ -42,6 +43,8 @@ class Matcher:
         self.doc = doc
         self.passages = passages
         self.names = {t: normalize_text(p.name) for t, p in enumerate(doc.projects, 1)}
+        # what a project is about: a row of 公路安全生命防护工程 answers a question about 护栏工程
+        self.about = {t: normalize_text(p.purpose + p.goal) for t, p in enumerate(doc.projects, 1)}
         self.all_text = normalize_text(" ".join(p.match + " " + p.heading for p in passages) + " ".join(self.names.values()))
         self._df: dict[str, int] = {}
 
@@ -76,17 +79,18 @@ class Matcher:
     def context(self, p: Passage) -> str:
         return p.match + p.heading + (self.names.get(p.table, "") if p.table else "")
 
-    def score(self, q: Question, terms: list[str], scope: set, near: set) -> list[Scored]:
+    def score(self, q: Question, terms: list[str], scope: set, near: set, mention: str = "") -> list[Scored]:
         """Every passage with its score, best first. `scope`: keys (Passage.key) the question names;
         `near`: keys it may mean (an earlier turn's project, a weak name match)."""
         weights = {t: self.weight(t) for t in terms}
         total = sum(weights.values())
         out = []
         for p in self.passages:
-            ctx = self.context(p)
-            cov = sum(w * self.covers(t, ctx) for t, w in weights.items()) / total if total else (1.0 if p.key in scope else 0.5)
+            ctx, about = self.context(p), self.about.get(p.table, "")
+            cov = sum(w * max(self.covers(t, ctx), 0.7 * self.covers(t, about)) for t, w in weights.items()) / total if total else (1.0 if p.key in scope else 0.5)
+            own = sum(w * self.covers(t, p.match) for t, w in weights.items()) / total if total else 0.0
             span, sentence, type_ok = self.answer_span(q, p, terms)
-            s = cov
+            s = cov + 0.2 * own
             if type_ok is True:
                 s += 0.25
             elif type_ok is False:
@@ -94,14 +98,15 @@ class Matcher:
             if p.key in scope:
                 s += 0.3
             elif p.key in near:
-                s += 0.1
-            elif scope:
+                s += 0.05
+            elif scope and not (mention and mention in p.match):
                 s -= 0.3
+                cov = min(cov, 0.5)  # outside the project asked about, and not mentioning it
             if q.department or q.section:
                 s += 0.15 if p.kind == "part" and (q.section in (None, p.section)) else 0.0
             if p.kind == "row" and p.indicator is not None and p.indicator.value.kind == "placeholder":
                 s -= 0.05
-            out.append(Scored(p, s, cov, type_ok, span, sentence))
+            out.append(Scored(p, s, cov, type_ok, own, span, sentence))
         out.sort(key=lambda x: x.score, reverse=True)
         return out
 
@@ -137,10 +142,8 @@ def row_fits(q: Question, p: Passage) -> bool | None:
         return v.kind == "unit_price" and (not q.per or q.per in (v.per or "") + ind.level3 + ind.description) or None
     if q.unit:
         if q.unit == "个":
-            return v.kind == "quantity" or (v.kind not in ("percentage", "money", "unit_price", "date") and None)
-        if lexicon().same_unit(q.unit, (v.unit or "") + ind.unit_column + ind.level3 + ind.value_raw):
-            return True
-        return False if v.kind in ("quantity", "percentage", "money", "unit_price", "date", "duration") else None
+            return v.kind == "quantity"
+        return lexicon().same_unit(q.unit, (v.unit or "") + ind.unit_column + ind.level3 + ind.value_raw)
     if q.atype == "number":
         return True if re.search(r"\d", ind.value_raw) else None
     if q.atype == "percent":

@@ -19,7 +19,7 @@ from .answers import clarify, field_answer, not_found, passage_answer, plan_answ
 from .citations import locate
 from .lexicon import lexicon
 from .lookup import MIN_COVERAGE, Matcher, Scored
-from .passages import Passage, document_passages, part_citation
+from .passages import Passage, document_passages, part_citation, row_citation
 from .question import Question, parse
 from .refs import ProjectIndex, Ref, common_substrings
 from .search import HybridSearch
@@ -27,6 +27,7 @@ from .stream import AnswerStream, History
 from .turns import Earlier, earlier_subject
 
 NOT_FOUND = "资料中未找到"
+_HEADER = ("预算数", "财政资金", "其他资金", "中期资金", "资金用途", "项目编码", "预算单位", "资金支出计划")
 
 
 class OfflineChat:
@@ -58,12 +59,14 @@ class OfflineChat:
         ref = self.index.resolve(text)
         q = parse(question, ref.mention if ref.firm else "")
         before = earlier_subject(self, history) if not (ref.tables or ref.department) else Earlier()
-        answer = self._answer(q, ref, before)
+        # words that matched a project's name may instead name a row of another project (森林抚育面积)
+        wide = parse(question) if ref.how == "name" and ref.firm and not ref.explicit else None
+        answer = self._answer(q, ref, before, wide)
         answer.question = question
         return answer
 
     # -- the order questions are tried in ----------------------------------------------------------
-    def _answer(self, q: Question, ref: Ref, before: Earlier) -> Answer:
+    def _answer(self, q: Question, ref: Ref, before: Earlier, wide: Question | None = None) -> Answer:
         if ref.out_of_range:
             return not_found(f"文档共有 {len(self.doc.projects)} 个项目，没有第 {ref.out_of_range} 个。")
         if ref.unknown_docno:
@@ -75,27 +78,33 @@ class OfflineChat:
             return self._row_follow_up(q, before)
         if not ref.tables and not ref.department and (q.follow_up or not q.terms) and before.tables:
             ref = Ref(list(before.tables), "history", firm=True)
-        projects = self.index.projects(ref) if ref.tables else self.doc.projects
+        projects = self.index.projects(ref) if ref.tables and ref.firm else self.doc.projects
         if "defects" in q.intents or ("consistency" in q.intents and re.search(r"成本|预算|金额", q.rest)):
             return self._defects(q, ref, projects)
         if q.section or (q.department and not ref.tables):
             answer = self._part_one(q)
             if answer is not None:
                 return answer
-        plural = bool({"list", "sum", "count"} & q.intents) or len(ref.tables) > 1 and not ref.tied
-        if not ref.tables or plural or ref.tied and ({"more", "less", "sum"} & q.intents):
+        plural = bool({"list", "sum", "count", "which"} & q.intents) or len(ref.tables) > 1 and not ref.tied
+        if not (ref.tables and ref.firm) or plural or ref.tied and ({"more", "less", "sum"} & q.intents):
             answer = self._across(q, ref, projects)
             if answer is not None:
                 return answer
         if ref.tied and ref.firm and len(ref.tables) > 1 and not plural:
             return self._clarify(q, ref, before)
+        if not (ref.tables and ref.firm):
+            area = self._area(q)
+            if area is not None and (q.field == "绩效目标" or not set(q.terms) - set(self._title_words(area))):
+                return self._area_answer(area)
         if ref.unknown_name and (q.field or not q.terms):
             return not_found(f"文档中没有名称或内容与“{ref.unknown_name}”对应的项目。")
+        if q.field in _HEADER and not (ref.tables and ref.firm) and not self._named_row(q):
+            return not_found(f"问题问的是项目的{q.field}，但文档中没有与“{'、'.join(q.terms) or '该名称'}”对应的项目。")
         if ref.one is not None and ref.firm:
             answer = self._field(q, self.doc.projects[ref.one - 1])
             if answer is not None:
                 return answer
-        return self._lookup(q, ref, before)
+        return self._lookup(q, ref, before, wide=wide)
 
     # -- kinds of answers --------------------------------------------------------------------------
     def _across(self, q: Question, ref: Ref, projects: list[Project]) -> Answer | None:
@@ -106,12 +115,12 @@ class OfflineChat:
         ):
             if answer is not None:
                 return answer
-        if q.terms and not (q.field == "预算数" or q.field == "项目名称" or q.compare):
-            return None  # 哪些项目的满意度…: a row question, answered by the lookup
+        if q.terms and not q.compare and not (ref.tables and ref.firm):
+            return None  # 哪些项目的满意度…: a row question; 某某建设的经费: a project that is not there
         if {"sum", "count", "list", "max", "min", "more", "less"} & q.intents or q.compare:
             if q.field in (None, "预算数", "项目名称") and (not ref.tied or {"sum", "more", "less", "list"} & q.intents):
                 return agg.budgets(self.doc, projects, q, scope)
-        if len(projects) > 1 and len(ref.tables) > 1 and q.field == "预算数":
+        if ref.firm and len(projects) > 1 and len(ref.tables) > 1 and q.field == "预算数":
             return agg.budgets(self.doc, projects, q.__class__(**{**q.__dict__, "intents": q.intents | {"list"}}), scope)
         return None
 
@@ -123,10 +132,10 @@ class OfflineChat:
         return ""
 
     def _field(self, q: Question, p: Project) -> Answer | None:
-        if q.years and self.doc.budget_year and any(y != self.doc.budget_year for y in q.years):
-            return not_found(f"文档是 {self.doc.budget_year} 年的预算，没有 {'、'.join(map(str, q.years))} 年的数据。")
         if q.field is None and q.month is None:
             return None
+        if q.years and self.doc.budget_year and any(y != self.doc.budget_year for y in q.years):
+            return not_found(f"文档是 {self.doc.budget_year} 年的预算，没有 {'、'.join(map(str, q.years))} 年的数据。")
         if "actual" in q.intents and not any(i.actual_raw for i in p.indicators):
             return not_found("文档只有预算和计划数，没有实际执行或完成数。")
         if q.month is not None and (q.field == "资金支出计划" or re.search(r"支出|进度|拨付|用款", q.rest)):
@@ -140,6 +149,13 @@ class OfflineChat:
         if q.field == "预算数" and q.terms and self._row_asked(q, p):
             return None  # 预算控制数, 设备购置费: a row named like money
         return field_answer(self.doc, p, q.field)
+
+    def _named_row(self, q: Question) -> bool:
+        """Whether a row's own words name everything the question asks (补贴资金总额是多少: a row, not a budget)."""
+        if not q.terms:
+            return False
+        best = self.matcher.score(q, q.terms, set(), set())[:1]
+        return bool(best) and best[0].passage.kind == "row" and best[0].own >= 0.99 and best[0].type_ok is not False
 
     def _row_asked(self, q: Question, p: Project) -> bool:
         t = self.doc.projects.index(p) + 1
@@ -184,13 +200,20 @@ class OfflineChat:
         return None
 
     def _area(self, q: Question):
+        """The 分项绩效目标 a question names by its title (矿山管理那一项 -> 依法加强矿山管理)."""
         best, found = 0, None
         for a in self.doc.goal_areas:
-            title = normalize_text(a.title)
-            n = sum(b - s for s, b in common_substrings(q.text, title) if q.text[s:b] not in self.index.noise)
-            if n >= 2 and n > best:
+            n = len("".join(self._title_words(a, q.text)))
+            if n > best:
                 best, found = n, a
-        return found
+        pointed = q.section == "分项绩效目标" or q.department or re.search(r"那一项|这一项|哪一项|分项", q.text)
+        return found if best >= 3 or (best >= 2 and pointed) else None
+
+    def _title_words(self, a, text: str | None = None) -> list[str]:
+        title = normalize_text(a.title)
+        if text is None:
+            return [t for t in self.matcher.variants(title)] + [title[i : i + 2] for i in range(len(title) - 1)] + [title[i : i + 3] for i in range(len(title) - 2)] + [title[i : i + 4] for i in range(len(title) - 3)]
+        return [text[s:b] for s, b in common_substrings(text, title) if text[s:b] not in self.index.noise]
 
     def _area_answer(self, a) -> Answer:
         text = f"分项绩效目标第{a.number}项“{a.title}”：绩效目标为“{a.goal}”"
@@ -221,12 +244,21 @@ class OfflineChat:
         if not found:
             return Answer(question="", text="审核规则未发现此类问题。", citations=[])
         lines = [f"{i}. {f.project or '全文'}{('｜' + f.indicator) if f.indicator else ''}：{f.message}（原文：{f.evidence}）" for i, f in enumerate(found[:30], 1)]
-        raw = [
-            Citation(document=self.doc.source_file, project=f.project, row=f.location.row, field=f.category, quote=f.evidence, location=f.location)
-            for f in found[:30]
-        ]
+        raw = []
+        for f in found[:30]:
+            raw.append(Citation(document=self.doc.source_file, project=f.project, row=f.location.row, field=f.category, quote=f.evidence, location=f.location))
+            raw += self._quoted_rows(f)
         cites = [c for c in (locate(self.doc, c) for c in raw) if c is not None]
         return Answer(question="", text=f"共发现 {len(found)} 处：\n" + "\n".join(lines), citations=cites)
+
+    def _quoted_rows(self, f: Finding) -> list[Citation]:
+        """Rows of the finding's project whose value its message quotes (单价×数量“≥1000批次”)."""
+        p = next((p for p in self.doc.projects if p.name == f.project), None)
+        if p is None:
+            return []
+        quoted = set(re.findall(r"“([^”]{2,30})”", f.message))
+        t = self.doc.projects.index(p) + 1
+        return [row_citation(self.doc, t, p.name, i) for i in p.indicators if i.value_raw in quoted and i.source.row != f.location.row]
 
     # -- the passage that answers ------------------------------------------------------------------
     def _acceptable(self, s: Scored, q: Question, firm: bool) -> bool:
@@ -234,9 +266,9 @@ class OfflineChat:
             return False
         if q.terms:
             return s.coverage >= MIN_COVERAGE
-        return firm and (s.type_ok is True or bool(q.categories) or q.field is not None)
+        return firm and (s.type_ok is True or bool(q.categories) or q.field is not None or q.column is not None)
 
-    def _lookup(self, q: Question, ref: Ref, before: Earlier, only: str | None = None) -> Answer:
+    def _lookup(self, q: Question, ref: Ref, before: Earlier, only: str | None = None, wide: Question | None = None) -> Answer:
         if q.years and self.doc.budget_year and any(y != self.doc.budget_year and str(y) not in self.matcher.all_text for y in q.years):
             return not_found(f"文档是 {self.doc.budget_year} 年的，没有 {'、'.join(map(str, q.years))} 年的内容。")
         scope = {("t", t) for t in ref.tables} if ref.firm else set()
@@ -244,13 +276,24 @@ class OfflineChat:
         if area is not None:
             scope.add(("a", area.number))
         near = {("t", t) for t in ref.tables} | {("t", t) for t in before.tables} | before.keys
-        scored = self.matcher.score(q, q.terms, scope, near)
+        if q.column and not q.terms and len(ref.tables) == 1 and ref.firm:  # 国土空间规划的指标值确定依据
+            t = ref.tables[0]
+            p = self.doc.projects[t - 1]
+            rows = [i for i in p.indicators if not q.categories or agg.in_category(i, q.categories[0])]
+            if rows:
+                return rows_answer(self.doc, [(t, p, i) for i in rows], q)
+        named = max(ref.mention.split("\x00"), key=len) if ref.firm and ref.mention else ""
+        scored = self.matcher.score(q, q.terms, scope, near, named if len(named) >= 2 else "")
         if only:
             scored = [s for s in scored if s.passage.label == only and s.passage.key in scope]
         if q.categories:
             cat = q.categories[0]
             scored = [s for s in scored if s.passage.indicator is None or agg.in_category(s.passage.indicator, cat)] or scored
         good = [s for s in scored if self._acceptable(s, q, firm=bool(scope))]
+        if wide is not None and wide.terms and (not good or good[0].own < 0.99):
+            other = [s for s in self.matcher.score(wide, wide.terms, set(), near) if self._acceptable(s, wide, firm=False)]
+            if other and other[0].own >= 0.99 and other[0].passage.key not in scope:
+                q, good = wide, other
         if not good:
             rescued = self._hybrid(q, scored)
             if rescued is None:

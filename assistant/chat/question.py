@@ -88,6 +88,9 @@ def parse(text: str, mention: str = "") -> Question:
         if first(typed, lex.answer_types[atype]):
             q.atype = atype
             break
+    kind = re.search(r"(?:什么|哪种|哪类|啥)([\u4e00-\u9fff])[?？]?$", rest)
+    if kind and kind.group(1) not in "的呢吗啊样":  # 种的是什么树, 用的什么药: a kind of thing, not a number
+        q.atype = "entity"
     per = first(rest, lex.per_unit)
     if per:
         after = re.match(r"(" + "|".join(map(re.escape, lex.units)) + ")", rest[rest.find(per) + len(per) :])
@@ -112,6 +115,10 @@ def parse(text: str, mention: str = "") -> Question:
     q.compare = condition(rest)
     q.categories = [c for key, c in _CATEGORIES if key in rest and (key + "指标" in rest or key in ("时效", "满意度", "可持续"))]
     q.intents = {name for name in lex.intents if lex.has(rest, name)}
+    # "哪个预算多 / 谁的经费高": a comparison whose adjective comes after the thing compared
+    which_more = re.search(r"(?:哪个|哪一个|哪项|谁)[^，。？?]{0,8}?(多|高|大|少|低|小)", rest)
+    if which_more:
+        q.intents.add("more" if which_more.group(1) in "多高大" else "less")
     q.column = next((c for c, cues in lex.columns.items() if first(rest, cues)), None)
     q.follow_up = bool(first(q.text, lex.follow_up))
     q.row_follow_up = bool(first(q.text, lex.row_follow_up))
@@ -140,12 +147,17 @@ def content_terms(rest: str, q: Question | None = None) -> list[str]:
     keep = sorted((w for w in lex.synonyms if len(w) >= 2), key=len, reverse=True)
     pieces = re.split("(" + "|".join(map(re.escape, keep)) + ")", text) if keep else [text]
     out = []
-    jieba = init_tokenizer()
+    init_tokenizer()
+    import jieba.posseg as pseg
+
     for piece in pieces:
-        toks = [piece] if piece in lex.synonyms else jieba.lcut(piece)
-        for tok in toks:
+        toks = [(piece, "n")] if piece in lex.synonyms else [(w.word, w.flag) for w in pseg.lcut(piece)]
+        for tok, flag in toks:
             tok = tok.strip("|")
-            if len(tok) < 2 or tok in drop or tok in lex.soft_words or re.fullmatch(r"[\d.%]+|\d+[年月日号]?", tok):
+            if len(tok) == 1 and flag == "v" and tok not in drop and tok not in lex.soft_words and "\u4e00" <= tok <= "\u9fff":
+                out.append(tok)  # 哪一年建的: the event asked about
+                continue
+            if len(tok) < 2 or tok in drop or tok in lex.soft_words or re.fullmatch(r"[\d.%]+|\d+[年月日号]?|[这那]?[\d一二两三四五六七八九十几]+[个项条张]?", tok):
                 continue
             out.append(tok)
     return out

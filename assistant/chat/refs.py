@@ -22,6 +22,7 @@ _ORDINAL = re.compile(
 _DOCNO = re.compile(r"(?:[【\[〔(（](\d{4})[】\]〕)）])?\s*(\d{1,4})\s*号(?!项目)")
 _BUDGET_REF = re.compile(r"(?:预算|资金|金额)(?:数|是|为)?\s*(\d+(?:\.\d+)?)\s*(万元|万|元)的?(?:那个|这个|那)?项目")
 _EXPLICIT = re.compile(r"([^，。？?、的]{2,14}?)(?:那个项目|这个项目|那个|这个|那一项|这一项|那项|这项|项目的|的项目|这张表|那张表|这块|方面)")
+_JOINERS = re.compile(r"和|与|跟|同|以及|还是|比|、|，|,|vs")
 _NUMERIC = re.compile(r"[\d.%年月日号万元个]+")
 _PREFIX = re.compile(r"^.*?(?:省|自治区|市|县|区|旗)(?=.{2,})")
 
@@ -39,6 +40,7 @@ class Ref:
     unknown_docno: str = ""  # a 文号 no project carries
     department: bool = False  # the whole department (its name without 本级)
     unknown_name: str = ""  # "X那个项目" where no project's name or text says X
+    explicit: bool = False  # named as a project ("X那个项目", "X项目的"), not words that may belong to a row
 
     @property
     def one(self) -> int | None:
@@ -194,7 +196,7 @@ class ProjectIndex:
         firm = bool(covered) or max(len(s) for s in top[0][1]) >= 3 or (
             len(top) == 1 and chars / max(len(self.names[top[0][0] - 1]), 1) >= 0.3
         )
-        ref = Ref([t for t, _ in top], "name", tied=len(top) > 1, firm=firm, mention="\x00".join(spans))
+        ref = Ref([t for t, _ in top], "name", tied=len(top) > 1, firm=firm, mention="\x00".join(spans), explicit=bool(covered))
         if partial and not covered:
             by_text = self._by_text(q, partial)
             return by_text or Ref(how="name", unknown_name=partial[0], mention=partial[0])
@@ -212,10 +214,13 @@ class ProjectIndex:
             best = max((c for c, _ in cover), default=0.0)
             if best >= 0.99 or (best >= 0.6 and len(grams) >= 3):
                 top = [t for c, t in cover if c >= best - 1e-9]
-                return Ref(top, "text", tied=len(top) > 1, firm=True, mention=x)
+                return Ref(top, "text", tied=len(top) > 1, firm=True, mention=x, explicit=True)
         return None
 
     def resolve(self, q: str) -> Ref:
+        both = self.several(q)
+        if both is not None:
+            return both
         for finder in (self.by_ordinal, self.by_budget, self.by_docno, self.by_unit, self.by_name):
             ref = finder(q)
             if ref is not None and (ref.tables or ref.out_of_range or ref.unknown_docno or ref.department or ref.unknown_name):
@@ -225,6 +230,25 @@ class ProjectIndex:
                     ref.mention = "\x00".join([ref.mention, *extra])
                 return ref
         return Ref()
+
+    def several(self, q: str) -> Ref | None:
+        """Two or more projects named side by side (白蛾防治和野生动物保护哪个预算多)."""
+        parts = [x for x in _JOINERS.split(q) if len(x) >= 2]
+        if len(parts) < 2:
+            return None
+        found: list[int] = []
+        mentions = []
+        for part in parts:
+            for finder in (self.by_ordinal, self.by_docno, self.by_name):
+                ref = finder(part)
+                if ref is not None and ref.one is not None and ref.firm:
+                    if ref.one not in found:
+                        found.append(ref.one)
+                        mentions.append(ref.mention)
+                    break
+        if len(found) < 2:
+            return None
+        return Ref(found, "several", firm=True, mention="\x00".join(mentions))
 
     def projects(self, ref: Ref) -> list[Project]:
         return [self.doc.projects[t - 1] for t in ref.tables]
