@@ -124,7 +124,8 @@ def category_rows(doc: Document, projects: list[Project], q: Question) -> Answer
         return None
     cat = q.categories[0]
     rows = [(p, i) for p in projects for i in p.indicators if in_category(i, cat)]
-    if "missing" in q.intents and re.search(r"没有|没|未|缺", q.rest):
+    yes_no = re.search(r"有没有|是否|有无|吗", q.rest)
+    if "missing" in q.intents and re.search(r"没有|没|未|缺", re.sub(r"有没有", "", q.rest)):
         lacking = [p for p in projects if not any(in_category(i, cat) for i in p.indicators)]
         cites = [field_citation(doc, p, "项目名称", p.name) for p in lacking]
         return list_answer(doc, f"没有设置{cat}的项目", lacking, cites, with_sum=False)
@@ -139,6 +140,17 @@ def category_rows(doc: Document, projects: list[Project], q: Question) -> Answer
         best = (max if high else min)(i.value.number for _, i in numeric)
         hits = [(p, i) for p, i in numeric if abs(i.value.number - best) < 1e-9]
         return _rows_answer(doc, f"{cat}的指标值{'最高' if high else '最低'}（{hits[0][1].value_raw}）的项目", hits, rows)
+    if yes_no and len(projects) == 1:
+        p = projects[0]
+        own = [i for _, i in rows]
+        if not own:
+            return Answer(question="", text=f"没有。“{p.name}”（表{_table(doc, p)}）没有设置{cat}。", citations=[field_citation(doc, p, "项目名称", p.name)])
+        items = "；".join(f"“{i.level3}” {i.value_raw}" for i in own)
+        return Answer(question="", text=f"有。“{p.name}”（表{_table(doc, p)}）设置了{len(own)}个{cat}：{items}。", citations=[row_citation(doc, _table(doc, p), p.name, i) for i in own])
+    if re.search(r"(?:几|多少)个?(?:[^，。？?]{0,6})指标", q.rest) and not q.compare and q.atype in (None, "number", "quantity"):
+        names = "；".join(f"“{i.level3}”" for _, i in rows)
+        text = f"{cat}共 {len(rows)} 个" + (f"：{names}。" if rows else "。")
+        return Answer(question="", text=text, citations=[row_citation(doc, _table(doc, p), p.name, i) for p, i in rows])
     if "past" in q.intents:
         hits = [(p, i) for p, i in rows if i.value.past_tense]
         return _rows_answer(doc, f"{cat}写成已完成或已支付的项目", hits, rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..categories import canonical_level2
-from ..models import Answer, Citation, Document, Indicator, Project
+from ..models import Answer, Citation, Document, Indicator, Project, SourceLocation
 from ..values import format_wan, normalize_text
 from .lookup import Scored
 from .passages import row_citation
@@ -45,12 +45,15 @@ def field_citation(doc: Document, p: Project, label: str, quote: str) -> Citatio
 def field_answer(doc: Document, p: Project, label: str) -> Answer:
     value = field_value(p, label)
     t = _table(doc, p)
+    if label == "预算单位" and not value.strip() and re.search(r"(局|委|办|院|中心|站|所|校|会|部|厅|政府)$", doc.department or "") and len(doc.department) <= 20:
+        c = Citation(document=doc.source_file, field="部门", quote=doc.department, location=SourceLocation(file=doc.source_file))
+        return Answer(question="", text=f"“{p.name}”（表{t}）没有填写预算单位；文档所属部门为 {doc.department}。", citations=[c])
     if not value.strip():
         return not_found(f"“{p.name}”（表{t}）的{label}未填写。")
     if label == "项目名称":
         return Answer(question="", text=f"表{t}的项目名称为“{p.name}”。", citations=[field_citation(doc, p, label, p.name)])
     unit = " 万元" if label in MONEY else ""
-    text = f"“{p.name}”（表{t}）的{label}为 {value}{unit}。"
+    text = f"“{p.name}”（表{t}）的{label}为 {value.rstrip('。；; ')}{unit}。"
     if label == "预算数" and p.fiscal_funds is not None and p.other_funds:
         text += f"其中财政资金 {format_wan(p.fiscal_funds)} 万元，其他资金 {format_wan(p.other_funds)} 万元。"
     return Answer(question="", text=text, citations=[field_citation(doc, p, label, value.splitlines()[0])])
@@ -86,10 +89,12 @@ def rows_answer(doc: Document, rows: list[tuple[int, Project, Indicator]], q: Qu
             cites.append(row_citation(doc, t, p.name, ind, ind.basis, "指标值确定依据"))
             continue
         text = f"{head}指标值为 {ind.value_raw}"
-        if ind.unit_column and ind.unit_column not in ind.value_raw:
+        if ind.unit_column and ind.unit_column not in ind.value_raw and q.column != "计量单位":
             text += f"（计量单位：{ind.unit_column}）"
         if q.column == "绩效指标描述" and ind.description:
             text += f"，绩效指标描述为“{ind.description}”"
+        if q.column == "指标类别":
+            text += f"，属于一级指标“{ind.level1}”、二级指标“{ind.level2}”"
         if q.column == "计量单位" and ind.unit_column:
             text += f"，计量单位为 {ind.unit_column}"
         if ind.actual_raw:

@@ -31,6 +31,7 @@ class Scored:
     score: float
     coverage: float
     type_ok: bool | None  # None: the question asks for no particular kind of answer
+    in_scope: bool | None = None  # None when the question names nothing; False: elsewhere, not naming it
     own: float = 0.0  # coverage by the passage's own words (not its project's name or purpose)
     span: str = ""  # the extracted answer (a value, a date, a clause)
     sentence: str = ""  # the clause the span was taken from
@@ -95,18 +96,20 @@ class Matcher:
                 s += 0.25
             elif type_ok is False:
                 s -= 0.4
+            in_scope = None
             if p.key in scope:
                 s += 0.3
+                in_scope = True
             elif p.key in near:
                 s += 0.05
             elif scope and not (mention and mention in p.match):
                 s -= 0.3
-                cov = min(cov, 0.5)  # outside the project asked about, and not mentioning it
+                in_scope = False  # outside the project asked about, and not mentioning it
             if q.department or q.section:
                 s += 0.15 if p.kind == "part" and (q.section in (None, p.section)) else 0.0
             if p.kind == "row" and p.indicator is not None and p.indicator.value.kind == "placeholder":
                 s -= 0.05
-            out.append(Scored(p, s, cov, type_ok, own, span, sentence))
+            out.append(Scored(p, s, cov, type_ok, in_scope, own, span, sentence))
         out.sort(key=lambda x: x.score, reverse=True)
         return out
 
@@ -139,7 +142,7 @@ def row_fits(q: Question, p: Passage) -> bool | None:
     if q.atype == "time":
         return canonical_level2(ind.level2) == "时效指标" or v.kind in ("date", "duration") or bool(re.search(r"时间|时限|期限|进度", ind.level3))
     if q.per is not None:
-        return v.kind == "unit_price" and (not q.per or q.per in (v.per or "") + ind.level3 + ind.description) or None
+        return v.kind in ("unit_price", "money") and (not q.per or q.per in (v.per or "") + ind.level3 + ind.description)
     if q.unit:
         if q.unit == "个":
             return v.kind == "quantity"
@@ -162,7 +165,7 @@ def extract(q: Question, clause: str) -> str:
         lex = lexicon()
         units = next((g for g in lex.unit_groups if q.unit in g), frozenset((q.unit,))) if q.unit != "个" else frozenset(lex.units) - {"元", "万元", "年", "月", "日", "天"}
         alt = "|".join(map(re.escape, sorted(units | {q.unit}, key=len, reverse=True)))
-        m = re.search(_SPAN_NUMBER + r"\s*(?:万|千|百)?(?:" + alt + r")(?:以上|以下|左右)?", c)
+        m = re.search(_SPAN_NUMBER + r"\s*(?:万|千|百)?(?:" + alt + r")(?:/[\u4e00-\u9fff]{1,3})?(?:以上|以下|左右)?", c)
         return m.group(0) if m else ""
     if q.atype == "time":
         m = _DATE.search(c)
@@ -173,8 +176,8 @@ def extract(q: Question, clause: str) -> str:
     if q.atype == "money":
         m = re.search(_SPAN_NUMBER + r"\s*(?:万元|元|亿元)(?:/[^\s，。]{1,3})?", c)
         return m.group(0) if m else ""
-    if re.search(r"多少|几", q.text):
-        for m in re.finditer(_SPAN_NUMBER + r"\s*(?:万|千|百)?[\u4e00-\u9fff%]{0,2}", c):
+    if q.atype == "number":
+        for m in re.finditer(_SPAN_NUMBER + r"\s*(?:万|千|百)?[\u4e00-\u9fff%]{0,2}(?:/[\u4e00-\u9fff]{1,3})?", c):
             if not re.match(r"\d{4}年", m.group(0)):
                 return m.group(0)
     return ""

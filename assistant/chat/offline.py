@@ -27,6 +27,7 @@ from .stream import AnswerStream, History
 from .turns import Earlier, earlier_subject
 
 NOT_FOUND = "资料中未找到"
+_MONEY = ("预算数", "财政资金", "其他资金", "中期资金")
 _HEADER = ("预算数", "财政资金", "其他资金", "中期资金", "资金用途", "项目编码", "预算单位", "资金支出计划")
 
 
@@ -62,8 +63,22 @@ class OfflineChat:
         # words that matched a project's name may instead name a row of another project (森林抚育面积)
         wide = parse(question) if ref.how == "name" and ref.firm and not ref.explicit else None
         answer = self._answer(q, ref, before, wide)
+        if answer.not_found and not answer.citations:
+            answer = self._with_closest(answer, q, ref)
         answer.question = question
         return answer
+
+    def _with_closest(self, answer: Answer, q: Question, ref: Ref) -> Answer:
+        """A not-found answer points at the nearest rows of the project asked about, for the reader to judge."""
+        if not (ref.tables and ref.firm) or ref.tied:
+            return answer
+        keys = {("t", t) for t in ref.tables}
+        rows = [s for s in self.matcher.score(q, q.terms, keys, set()) if s.passage.key in keys and s.passage.indicator is not None][:3]
+        if not rows:
+            return answer
+        hint = "；".join(f"“{s.passage.indicator.level3}”（{s.passage.indicator.value_raw}）" for s in rows)
+        cites = [s.passage.citation for s in rows]
+        return answer.model_copy(update={"text": f"{answer.text}“{self.doc.projects[ref.tables[0] - 1].name}”中最接近的内容：{hint}。", "citations": cites})
 
     # -- the order questions are tried in ----------------------------------------------------------
     def _answer(self, q: Question, ref: Ref, before: Earlier, wide: Question | None = None) -> Answer:
@@ -74,10 +89,12 @@ class OfflineChat:
         unknown = [t for t in q.terms if not self.matcher.known(t) and hard_word(t)]
         if unknown:
             return not_found(f"文档中没有关于“{'、'.join(unknown)}”的内容。")
-        if q.row_follow_up and before.row is not None and not ref.tables:
+        if (q.row_follow_up or q.column and not q.terms and q.follow_up) and before.row is not None and not ref.tables:
             return self._row_follow_up(q, before)
         if not ref.tables and not ref.department and (q.follow_up or not q.terms) and before.tables:
             ref = Ref(list(before.tables), "history", firm=True)
+        if len(self.doc.projects) == 1 and not (ref.tables and ref.firm) and not ref.unknown_name and not (q.section or q.department and self.doc.goal_areas):
+            ref = Ref([1], "only", firm=True)  # a one-table document: every question is about its project
         projects = self.index.projects(ref) if ref.tables and ref.firm else self.doc.projects
         if "defects" in q.intents or ("consistency" in q.intents and re.search(r"成本|预算|金额", q.rest)):
             return self._defects(q, ref, projects)
@@ -85,8 +102,10 @@ class OfflineChat:
             answer = self._part_one(q)
             if answer is not None:
                 return answer
+        if self._row_named_whole(q):
+            return self._lookup(q, ref, before, wide=wide)
         plural = bool({"list", "sum", "count", "which"} & q.intents) or len(ref.tables) > 1 and not ref.tied
-        if not (ref.tables and ref.firm) or plural or ref.tied and ({"more", "less", "sum"} & q.intents):
+        if not (ref.tables and ref.firm) or plural or ref.tied and ({"more", "less", "sum"} & q.intents) or q.categories:
             answer = self._across(q, ref, projects)
             if answer is not None:
                 return answer
@@ -117,6 +136,9 @@ class OfflineChat:
                 return answer
         if q.terms and not q.compare and not (ref.tables and ref.firm):
             return None  # 哪些项目的满意度…: a row question; 某某建设的经费: a project that is not there
+        names = normalize_text(" ".join(p.name + p.unit_name for p in projects))
+        if q.terms and not all(self.matcher.covers(t, names) >= 0.99 for t in q.terms):
+            return None  # 一共要改造多少个道路项目: counted inside a project's text, not over projects
         if {"sum", "count", "list", "max", "min", "more", "less"} & q.intents or q.compare:
             if q.field in (None, "预算数", "项目名称") and (not ref.tied or {"sum", "more", "less", "list"} & q.intents):
                 return agg.budgets(self.doc, projects, q, scope)
@@ -134,6 +156,8 @@ class OfflineChat:
     def _field(self, q: Question, p: Project) -> Answer | None:
         if q.field is None and q.month is None:
             return None
+        if q.field in _MONEY and q.atype in ("time", "entity", "percent"):
+            return None  # 这笔钱是哪一年下达的: not the amount
         if q.years and self.doc.budget_year and any(y != self.doc.budget_year for y in q.years):
             return not_found(f"文档是 {self.doc.budget_year} 年的预算，没有 {'、'.join(map(str, q.years))} 年的数据。")
         if "actual" in q.intents and not any(i.actual_raw for i in p.indicators):
@@ -149,6 +173,22 @@ class OfflineChat:
         if q.field == "预算数" and q.terms and self._row_asked(q, p):
             return None  # 预算控制数, 设备购置费: a row named like money
         return field_answer(self.doc, p, q.field)
+
+    def _row_named_whole(self, q: Question) -> bool:
+        """Whether an aggregate cue belongs to a row's name (建设项目个数是多少, 镇街补助款完成结算项目数):
+        the question then asks for that row, not for a count of projects."""
+        lex = lexicon()
+        cues = [c for name in ("count", "sum", "list") for c in lex.intents[name] if c in q.text]
+        if not cues:
+            return False
+        for p in self.passages:
+            if p.indicator is None:
+                continue
+            name = re.sub(r"[(（][^)）]*[)）]", "", normalize_text(p.indicator.level3))
+            for a, b in common_substrings(q.text, name, 4):
+                if b - a >= 0.7 * len(name) and any(c in q.text[a:b] for c in cues):
+                    return True
+        return False
 
     def _named_row(self, q: Question) -> bool:
         """Whether a row's own words name everything the question asks (补贴资金总额是多少: a row, not a budget)."""
@@ -262,7 +302,7 @@ class OfflineChat:
 
     # -- the passage that answers ------------------------------------------------------------------
     def _acceptable(self, s: Scored, q: Question, firm: bool) -> bool:
-        if s.type_ok is False:
+        if s.type_ok is False or s.in_scope is False:
             return False
         if q.terms:
             return s.coverage >= MIN_COVERAGE

@@ -79,10 +79,11 @@ def parse(text: str, mention: str = "") -> Question:
     for part in sorted({m for m in mention.split("\x00") if m}, key=len, reverse=True):
         q.rest = q.rest.replace(part, "|")
     rest = q.rest
-    for label, cues in lex.fields.items():
+    q.column = next((c for c, cues in lex.columns.items() if first(rest, cues)), None)
+    for label, cues in lex.fields.items() if q.column != "指标类别" else ():
         cue = first(rest, cues)
-        if cue and len(cue) > len(q.field_cue):
-            q.field, q.field_cue = label, cue
+        if cue and (len(cue) > len(q.field_cue) or q.field == "预算数" and label in ("中期资金", "财政资金", "其他资金")):
+            q.field, q.field_cue = label, cue  # 中期市财政预算: the 中期 amount, not the year's
     typed = rest.replace(q.field_cue, "|") if q.field in ("资金用途", "绩效目标", "项目编码", "预算单位", "项目名称") else rest
     for atype in ("time", "entity", "percent", "money"):
         if first(typed, lex.answer_types[atype]):
@@ -104,7 +105,7 @@ def parse(text: str, mention: str = "") -> Question:
         q.unit = unit.group(1)
         if q.atype is None or q.atype == "money" and unit.group(1) not in ("元", "万元"):
             q.atype = "quantity"
-    if q.atype is None and re.search(r"多少|几", rest):
+    if q.atype is None and first(rest, lex.answer_types["number"]):
         q.atype = "number"
     q.years = [int(y) for y in _YEAR.findall(rest)]
     month = _MONTH.search(rest)
@@ -119,13 +120,23 @@ def parse(text: str, mention: str = "") -> Question:
     which_more = re.search(r"(?:哪个|哪一个|哪项|谁)[^，。？?]{0,8}?(多|高|大|少|低|小)", rest)
     if which_more:
         q.intents.add("more" if which_more.group(1) in "多高大" else "less")
-    q.column = next((c for c, cues in lex.columns.items() if first(rest, cues)), None)
     q.follow_up = bool(first(q.text, lex.follow_up))
     q.row_follow_up = bool(first(q.text, lex.row_follow_up))
     q.section = next((s for s, cues in lex.sections.items() if first(q.text, cues)), None)
     q.department = bool(first(q.text, lex.department))
     q.terms = content_terms(rest, q)
     return q
+
+
+def blank(text: str, phrases: list[str]) -> str:
+    """`text` with every occurrence of every phrase replaced by "|" (overlapping occurrences too)."""
+    hit = [False] * len(text)
+    for w in phrases:
+        start = text.find(w)
+        while start >= 0:
+            hit[start : start + len(w)] = [True] * len(w)
+            start = text.find(w, start + 1)
+    return "".join("|" if h else ch for ch, h in zip(text, hit))
 
 
 def content_terms(rest: str, q: Question | None = None) -> list[str]:
@@ -135,15 +146,17 @@ def content_terms(rest: str, q: Question | None = None) -> list[str]:
     from ..tokens import init_tokenizer
 
     lex = lexicon()
-    drop = set(lex.question_words) | set(lex.units)
+    drop = set(lex.question_words)
     for cues in [*lex.intents.values(), *lex.answer_types.values(), *lex.sections.values(), *lex.columns.values(), lex.per_unit, *lex.compare.values(), *lex.fields.values()]:
         drop.update(cues)
     text = _PUNCT.sub("|", rest)
     if q is not None and q.field_cue:
         text = text.replace(q.field_cue, "|")
-    for w in sorted(drop, key=lambda w: (-len(w), w)):
-        if len(w) >= 2:
-            text = text.replace(w, "|")
+    if q is not None and q.unit:  # 多少亩: the unit asked in, not a word to match (批次 in 监督抽检批次 stays)
+        text = re.sub(r"(?:多少|几)个?" + re.escape(q.unit), "|", text)
+    units = "|".join(map(re.escape, lex.units))
+    text = re.sub(r"\d+(?:\.\d+)?\s*(?:万|千|百)?(?:" + units + r"|%)?", "|", text)  # 100万元 in a condition
+    text = blank(text, [w for w in drop if len(w) >= 2])
     keep = sorted((w for w in lex.synonyms if len(w) >= 2), key=len, reverse=True)
     pieces = re.split("(" + "|".join(map(re.escape, keep)) + ")", text) if keep else [text]
     out = []

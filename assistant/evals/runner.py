@@ -82,7 +82,9 @@ def answer_qa(files: list[CaseFile], engine: str, root: Path, only, step) -> lis
         for case in cases:
             rec = {"id": case.id, "document": cf.data.document, "question": case.question}
             try:
-                history = [chat.ask(q) for q in case.history]
+                history: list = []
+                for q in case.history:  # each earlier turn is asked in the context of the ones before it
+                    history.append(chat.ask(q, history))
                 answer = with_notices(chat.ask(case.question, history), notices)
                 rec["answer"] = answer.model_dump(mode="json")
             except AssistantError as e:
