@@ -59,6 +59,20 @@ def field_answer(doc: Document, p: Project, label: str) -> Answer:
     return Answer(question="", text=text, citations=[field_citation(doc, p, label, value.splitlines()[0])])
 
 
+def project_summary(doc: Document, p: Project) -> Answer:
+    """What a project is: its name, budget and purpose."""
+    t = _table(doc, p)
+    text = f"表{t}是“{p.name}”"
+    cites = [field_citation(doc, p, "项目名称", p.name)]
+    if p.budget is not None:
+        text += f"，预算数 {format_wan(p.budget)} 万元"
+        cites.append(field_citation(doc, p, "预算数", format_wan(p.budget)))
+    if p.purpose.strip():
+        text += f"，资金用途：{p.purpose.strip().rstrip('。')}"
+        cites.append(field_citation(doc, p, "资金用途", p.purpose.splitlines()[0]))
+    return Answer(question="", text=text + "。", citations=cites)
+
+
 def plan_answer(doc: Document, p: Project, month: str | None) -> Answer:
     plan, raw = p.spending_plan, p.spending_plan.raw
     parts, cites = [], []

@@ -37,6 +37,29 @@ class Scored:
     sentence: str = ""  # the clause the span was taken from
 
 
+def variants(term: str) -> set[str]:
+    """A question word and the words that stand for it (lexicon.yaml synonyms, also inside longer words)."""
+    lex = lexicon()
+    out = {term} | set(lex.variants(term))
+    for w, group in lex.synonyms.items():
+        if len(w) >= 2 and w in term:
+            out |= {term.replace(w, g) for g in group}
+    return out
+
+
+def covers(term: str, text: str) -> float:
+    """How far `text` contains `term`: 1 for the word or a synonym, less for part of it."""
+    if any(v in text for v in variants(term)):
+        return 1.0
+    if len(term) == 2 and re.search(re.escape(term[0]) + r"[\u4e00-\u9fff]" + re.escape(term[1]), text):
+        return 0.8  # 老人 / 老年人, 公卫 / 公共卫生: one character left out
+    if len(term) >= 3:  # 满意率 vs 满意度, 完工期限 vs 完工时间: part of the word
+        grams = {term[i : i + 2] for i in range(len(term) - 1)}
+        hit = sum(1 for g in grams if g in text) / len(grams)
+        return 0.8 * hit if hit >= 0.5 else 0.0
+    return 0.0
+
+
 class Matcher:
     """Scores the passages of one document against a parsed question."""
 
@@ -51,21 +74,10 @@ class Matcher:
 
     # -- words --------------------------------------------------------------------------------------
     def variants(self, term: str) -> set[str]:
-        lex = lexicon()
-        out = {term} | set(lex.variants(term))
-        for w, group in lex.synonyms.items():
-            if len(w) >= 2 and w in term:
-                out |= {term.replace(w, g) for g in group}
-        return out
+        return variants(term)
 
     def covers(self, term: str, text: str) -> float:
-        if any(v in text for v in self.variants(term)):
-            return 1.0
-        if len(term) >= 3:  # 满意率 vs 满意度, 完工期限 vs 完工时间: part of the word
-            grams = {term[i : i + 2] for i in range(len(term) - 1)}
-            hit = sum(1 for g in grams if g in text) / len(grams)
-            return 0.8 * hit if hit >= 0.5 else 0.0
-        return 0.0
+        return covers(term, text)
 
     def known(self, term: str) -> bool:
         """Whether the document says this word anywhere (or a synonym, or most of it)."""
@@ -82,8 +94,9 @@ class Matcher:
 
     def score(self, q: Question, terms: list[str], scope: set, near: set, mention: str = "") -> list[Scored]:
         """Every passage with its score, best first. `scope`: keys (Passage.key) the question names;
-        `near`: keys it may mean (an earlier turn's project, a weak name match)."""
-        weights = {t: self.weight(t) for t in terms}
+        `near`: keys it may mean (an earlier turn's project, a weak name match). Words the document never
+        uses (phrasing such as 修好, 打算) do not count; single-character acts (种, 建) count half."""
+        weights = {t: self.weight(t) * (0.5 if len(t) == 1 or not self.known(t) else 1.0) for t in terms}
         total = sum(weights.values())
         out = []
         for p in self.passages:
@@ -107,8 +120,8 @@ class Matcher:
                 in_scope = False  # outside the project asked about, and not mentioning it
             if q.department or q.section:
                 s += 0.15 if p.kind == "part" and (q.section in (None, p.section)) else 0.0
-            if p.kind == "row" and p.indicator is not None and p.indicator.value.kind == "placeholder":
-                s -= 0.05
+            if p.kind == "row" and p.indicator is not None:
+                s += -0.05 if p.indicator.value.kind == "placeholder" else 0.05  # the tables first
             out.append(Scored(p, s, cov, type_ok, in_scope, own, span, sentence))
         out.sort(key=lambda x: x.score, reverse=True)
         return out
@@ -133,6 +146,7 @@ class Matcher:
 
 
 def row_fits(q: Question, p: Passage) -> bool | None:
+    """Whether a row's value is the kind of answer asked for (None: it may be)."""
     ind = p.indicator
     if ind is None:
         return None
@@ -142,18 +156,33 @@ def row_fits(q: Question, p: Passage) -> bool | None:
     if q.atype == "time":
         return canonical_level2(ind.level2) == "时效指标" or v.kind in ("date", "duration") or bool(re.search(r"时间|时限|期限|进度", ind.level3))
     if q.per is not None:
-        return v.kind in ("unit_price", "money") and (not q.per or q.per in (v.per or "") + ind.level3 + ind.description)
+        return v.kind in ("unit_price", "money")
     if q.unit:
         if q.unit == "个":
             return v.kind == "quantity"
         return lexicon().same_unit(q.unit, (v.unit or "") + ind.unit_column + ind.level3 + ind.value_raw)
-    if q.atype == "number":
-        return True if re.search(r"\d", ind.value_raw) else None
     if q.atype == "percent":
+        if v.kind in ("money", "unit_price", "date", "quantity"):
+            return False
         return v.kind == "percentage" or "率" in ind.level3 or None
     if q.atype == "money":
         return v.kind in ("money", "unit_price") or None
+    if q.atype == "number":
+        return True if re.search(r"\d", ind.value_raw) else None
     return None
+
+
+def counts_asked(q: Question, p: Passage) -> bool:
+    """A row answers a 多少 question only when its own words name what is counted (签约医生有多少名 is not
+    answered by 重点人群签约人数), and not with a number the question already states (57人里退休人员有多少)."""
+    ind = p.indicator
+    if ind is None or q.atype not in ("number", "quantity"):
+        return True
+    if ind.value.number is not None and ind.value.number in q.numbers:
+        return False
+    if q.head:
+        return covers(q.head, normalize_text(" ".join([ind.level3, ind.description]))) >= 0.4
+    return True
 
 
 def extract(q: Question, clause: str) -> str:

@@ -15,10 +15,18 @@ import re
 from ..models import Answer, Citation, Document, Finding, Project
 from ..values import format_wan, normalize_text
 from . import aggregates as agg
-from .answers import clarify, field_answer, not_found, passage_answer, plan_answer, rows_answer
+from .answers import (
+    clarify,
+    field_answer,
+    not_found,
+    passage_answer,
+    plan_answer,
+    project_summary,
+    rows_answer,
+)
 from .citations import locate
 from .lexicon import lexicon
-from .lookup import MIN_COVERAGE, Matcher, Scored
+from .lookup import MIN_COVERAGE, Matcher, Scored, counts_asked
 from .passages import Passage, document_passages, part_citation, row_citation
 from .question import Question, parse
 from .refs import ProjectIndex, Ref, common_substrings
@@ -89,6 +97,11 @@ class OfflineChat:
         unknown = [t for t in q.terms if not self.matcher.known(t) and hard_word(t)]
         if unknown:
             return not_found(f"文档中没有关于“{'、'.join(unknown)}”的内容。")
+        other_years = [y for y in q.years if y != self.doc.budget_year and str(y) not in self.matcher.all_text]
+        if other_years and self.doc.budget_year:
+            return not_found(f"文档是 {self.doc.budget_year} 年的，没有 {'、'.join(map(str, other_years))} 年的内容。")
+        if "actual" in q.intents and not any(i.actual_raw for p in self.doc.projects for i in p.indicators):
+            return not_found("文档只有预算和计划的指标值，没有实际完成或执行的数据。")
         if (q.row_follow_up or q.column and not q.terms and q.follow_up) and before.row is not None and not ref.tables:
             return self._row_follow_up(q, before)
         if not ref.tables and not ref.department and (q.follow_up or not q.terms) and before.tables:
@@ -111,8 +124,10 @@ class OfflineChat:
                 return answer
         if ref.tied and ref.firm and len(ref.tables) > 1 and not plural:
             return self._clarify(q, ref, before)
+        area = self._area(q)
+        if area is not None and ref.how == "name" and len(self._title_words(area, q.text)[0] if self._title_words(area, q.text) else "") > max(map(len, ref.mention.split("\x00"))):
+            ref = Ref()  # 城乡规划工作的目标: the 分项 named in full, not the project sharing 规划
         if not (ref.tables and ref.firm):
-            area = self._area(q)
             if area is not None and (q.field == "绩效目标" or not set(q.terms) - set(self._title_words(area))):
                 return self._area_answer(area)
         if ref.unknown_name and (q.field or not q.terms):
@@ -120,9 +135,12 @@ class OfflineChat:
         if q.field in _HEADER and not (ref.tables and ref.firm) and not self._named_row(q):
             return not_found(f"问题问的是项目的{q.field}，但文档中没有与“{'、'.join(q.terms) or '该名称'}”对应的项目。")
         if ref.one is not None and ref.firm:
-            answer = self._field(q, self.doc.projects[ref.one - 1])
+            p = self.doc.projects[ref.one - 1]
+            answer = self._field(q, p)
             if answer is not None:
                 return answer
+            if not q.terms and q.atype is None and not q.column and not q.categories and re.search(r"是什么|是哪个|是啥|叫什么|哪个项目", q.rest):
+                return project_summary(self.doc, p)  # 第十个项目是什么
         return self._lookup(q, ref, before, wide=wide)
 
     # -- kinds of answers --------------------------------------------------------------------------
@@ -302,7 +320,7 @@ class OfflineChat:
 
     # -- the passage that answers ------------------------------------------------------------------
     def _acceptable(self, s: Scored, q: Question, firm: bool) -> bool:
-        if s.type_ok is False or s.in_scope is False:
+        if s.type_ok is False or s.in_scope is False or not counts_asked(q, s.passage):
             return False
         if q.terms:
             return s.coverage >= MIN_COVERAGE

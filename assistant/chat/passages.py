@@ -82,7 +82,7 @@ def document_passages(doc: Document, source_text: str | None = None) -> list[Pas
     for t, p in enumerate(doc.projects, 1):
         for ind in p.indicators:
             text = " ".join(x for x in (ind.level3, ind.description) if x)
-            ctx = " ".join([ind.level1, ind.level2, ind.level3, ind.description, ind.unit_column])
+            ctx = " ".join([ind.level1, ind.level2, ind.level3, ind.description, ind.unit_column, ind.basis])
             out.append(Passage("row", ind.level3, text, row_citation(doc, t, p.name, ind), t, indicator=ind, match=normalize_text(ctx)))
         for label, block in (("资金用途", p.purpose), ("绩效目标", p.goal)):
             for s in sentences(block):

@@ -45,6 +45,8 @@ class Question:
     terms: list[str] = _field(default_factory=list)  # content words of `rest`
     column: str | None = None  # a row cell other than 指标值 (指标值确定依据, 实际完成值, ...)
     per: str | None = None  # 每公里多少钱: the unit of a unit price ("" for 单价 without one)
+    head: str | None = None  # what a 多少 question counts (医生 in 签约医生有多少名)
+    numbers: list[float] = _field(default_factory=list)  # numbers the question states (57人里…)
 
 
 def _number(raw: str) -> float | None:
@@ -85,7 +87,8 @@ def parse(text: str, mention: str = "") -> Question:
         if cue and (len(cue) > len(q.field_cue) or q.field == "预算数" and label in ("中期资金", "财政资金", "其他资金")):
             q.field, q.field_cue = label, cue  # 中期市财政预算: the 中期 amount, not the year's
     typed = rest.replace(q.field_cue, "|") if q.field in ("资金用途", "绩效目标", "项目编码", "预算单位", "项目名称") else rest
-    for atype in ("time", "entity", "percent", "money"):
+    # 办结率: a rate, though 办结 alone asks for a time
+    for atype in ("percent", "time", "entity", "money") if re.search(r"率(?!先)", typed) else ("time", "entity", "percent", "money"):
         if first(typed, lex.answer_types[atype]):
             q.atype = atype
             break
@@ -125,7 +128,22 @@ def parse(text: str, mention: str = "") -> Question:
     q.section = next((s for s, cues in lex.sections.items() if first(q.text, cues)), None)
     q.department = bool(first(q.text, lex.department))
     q.terms = content_terms(rest, q)
+    q.head = counted_noun(rest, q.terms) if q.atype in ("number", "quantity") else None
+    q.numbers = [float(x) for x in re.findall(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.]*\s*年)", rest)]
     return q
+
+
+def counted_noun(rest: str, terms: list[str]) -> str | None:
+    """What a 多少/几 question counts: the word right after 多少+unit (多少株李子苗), else the last content
+    word before it (签约医生有多少名)."""
+    m = re.search(r"多少|几", rest)
+    if not m:
+        return None
+    after = [t for t in terms if rest.find(t, m.end()) >= 0 and rest.find(t, m.end()) - m.end() <= 2]
+    if after:
+        return after[0]
+    before = [(rest.rfind(t, 0, m.start()), t) for t in terms if 0 <= rest.rfind(t, 0, m.start())]
+    return max(before)[1] if before else None
 
 
 def blank(text: str, phrases: list[str]) -> str:
@@ -156,19 +174,16 @@ def content_terms(rest: str, q: Question | None = None) -> list[str]:
         text = re.sub(r"(?:多少|几)个?" + re.escape(q.unit), "|", text)
     units = "|".join(map(re.escape, lex.units))
     text = re.sub(r"\d+(?:\.\d+)?\s*(?:万|千|百)?(?:" + units + r"|%)?", "|", text)  # 100万元 in a condition
-    text = blank(text, [w for w in drop if len(w) >= 2])
+    text = blank(text, [w for w in drop if len(w) >= 2] + [w for w in lex.soft_words if len(w) >= 3])
     keep = sorted((w for w in lex.synonyms if len(w) >= 2), key=len, reverse=True)
     pieces = re.split("(" + "|".join(map(re.escape, keep)) + ")", text) if keep else [text]
     out = []
-    init_tokenizer()
-    import jieba.posseg as pseg
-
+    jieba = init_tokenizer()
     for piece in pieces:
-        toks = [(piece, "n")] if piece in lex.synonyms else [(w.word, w.flag) for w in pseg.lcut(piece)]
-        for tok, flag in toks:
+        for tok in [piece] if piece in lex.synonyms else jieba.lcut(piece):
             tok = tok.strip("|")
-            if len(tok) == 1 and flag == "v" and tok not in drop and tok not in lex.soft_words and "\u4e00" <= tok <= "\u9fff":
-                out.append(tok)  # 哪一年建的: the event asked about
+            if len(tok) == 1 and tok in lex.synonyms and tok not in drop:
+                out.append(tok)  # 哪一年建的, 什么时候要种完: the act asked about (matched through lexicon.yaml)
                 continue
             if len(tok) < 2 or tok in drop or tok in lex.soft_words or re.fullmatch(r"[\d.%]+|\d+[年月日号]?|[这那]?[\d一二两三四五六七八九十几]+[个项条张]?", tok):
                 continue

@@ -161,6 +161,12 @@ class ProjectIndex:
             if any(d in q and (len(d) > len(best[1]) or (d == best[1] and "本级" not in q)) for d in dept):
                 return Ref(department=True, how="unit", mention=next(d for d in dept if d in q), firm=True)
             return Ref(best[2], "unit", firm=True, mention=best[1])
+        own = [u for u in self.doc.units if u.name.endswith("本级")]
+        if "本级" in q and len(own) == 1:  # 局本级 / 本级: the one unit that is the department itself
+            tables = [t for t, p in enumerate(self.doc.projects, 1) if p.unit_name == own[0].name]
+            if tables:
+                m = re.search(r"[\u4e00-\u9fff]{0,3}本级", q)
+                return Ref(tables, "unit", firm=True, mention=m.group(0) if m else "本级")
         found = next((d for d in dept if d in q), None)
         if found:
             return Ref(department=True, how="unit", mention=found, firm=True)
@@ -177,8 +183,12 @@ class ProjectIndex:
         explicit = [x for x in (_strip_words(m.group(1), self.cues) for m in _EXPLICIT.finditer(q)) if len(re.sub(r"[^\u4e00-\u9fff]", "", x)) >= 2 and not re.search(r"\d", x)]
         scores = []
         for t, name in enumerate(self.names, 1):
-            spans = [q[a:b] for a, b in common_substrings(q, name)]
-            spans = [s for s in spans if s not in self.noise and self.weight(s) > 0 and not _NUMERIC.fullmatch(s)]
+            spans = []
+            for a, b in common_substrings(q, name):
+                s = q[a:b]
+                if s in self.noise or self.weight(s) <= 0 or _NUMERIC.fullmatch(s) or any(s in x for x in spans):
+                    continue  # a repeat (签约 again in 签约医生) describes what is asked, not the project
+                spans.append(s)
             for tok in _tokens(q):
                 if tok not in self.doc_text and not any(tok in s for s in spans) and abbreviation_window(tok, name):
                     spans.append(tok)
