@@ -159,29 +159,29 @@ def blank(text: str, phrases: list[str]) -> str:
 
 def content_terms(rest: str, q: Question | None = None) -> list[str]:
     """The words of `rest` a passage must match: words that are not question, soft, intent, field, column
-    or unit words, not numbers and not single characters. Synonym phrases of lexicon.yaml stay whole
-    (群众评价 is one word, not 群众 + 评价)."""
+    or unit words, not numbers and not single characters. A cue inside a longer word stays (预算 in
+    预算控制数); synonym phrases of lexicon.yaml stay whole (群众评价 is one word, not 群众 + 评价)."""
     from ..tokens import init_tokenizer
 
     lex = lexicon()
+    jieba = init_tokenizer()
     drop = set(lex.question_words)
     for cues in [*lex.intents.values(), *lex.answer_types.values(), *lex.sections.values(), *lex.columns.values(), lex.per_unit, *lex.compare.values(), *lex.fields.values()]:
         drop.update(cues)
     text = _PUNCT.sub("|", rest)
-    if q is not None and q.field_cue:
-        text = text.replace(q.field_cue, "|")
     if q is not None and q.unit:  # 多少亩: the unit asked in, not a word to match (批次 in 监督抽检批次 stays)
         text = re.sub(r"(?:多少|几)个?" + re.escape(q.unit), "|", text)
     units = "|".join(map(re.escape, lex.units))
     text = re.sub(r"\d+(?:\.\d+)?\s*(?:万|千|百)?(?:" + units + r"|%)?", "|", text)  # 100万元 in a condition
-    text = blank(text, [w for w in drop if len(w) >= 2] + [w for w in lex.soft_words if len(w) >= 3])
     keep = sorted((w for w in lex.synonyms if len(w) >= 2), key=len, reverse=True)
+    text = _blank_on_word_edges(text, [w for w in drop if len(w) >= 2] + [w for w in lex.soft_words if len(w) >= 3], jieba, keep)
     pieces = re.split("(" + "|".join(map(re.escape, keep)) + ")", text) if keep else [text]
     out = []
-    jieba = init_tokenizer()
     for piece in pieces:
         for tok in [piece] if piece in lex.synonyms else jieba.lcut(piece):
             tok = tok.strip("|")
+            if len(tok) == 2 and tok[0] in _LEADING and tok[1] in lex.synonyms:
+                tok = tok[1:]  # 要种 -> 种
             if len(tok) == 1 and tok in lex.synonyms and tok not in drop:
                 out.append(tok)  # 哪一年建的, 什么时候要种完: the act asked about (matched through lexicon.yaml)
                 continue
@@ -189,3 +189,26 @@ def content_terms(rest: str, q: Question | None = None) -> list[str]:
                 continue
             out.append(tok)
     return out
+
+
+_LEADING = set("要想应需能会得该把被将")
+
+
+def _blank_on_word_edges(text: str, phrases: list[str], jieba, keep: list[str]) -> str:
+    """Blank the phrases that sit on word boundaries: 什么时候 goes, but 预算 inside 预算控制数 stays."""
+    starts, ends = {0}, {len(text)}
+    pos = 0
+    pieces = re.split("(" + "|".join(map(re.escape, keep)) + ")", text) if keep else [text]
+    for piece in pieces:
+        for tok in [piece] if piece in keep else jieba.lcut(piece):
+            starts.add(pos)
+            pos += len(tok)
+            ends.add(pos)
+    hit = [False] * len(text)
+    for w in phrases:
+        a = text.find(w)
+        while a >= 0:
+            if a in starts and a + len(w) in ends or len(w) >= 3:
+                hit[a : a + len(w)] = [True] * len(w)
+            a = text.find(w, a + 1)
+    return "".join("|" if h else ch for ch, h in zip(text, hit))
