@@ -52,6 +52,13 @@ def budgets(doc: Document, projects: list[Project], q: Question, scope: str) -> 
     """Sum, count, list, max/min and thresholds over project budgets."""
     label = scope or "文档中"
     valid = [p for p in projects if p.budget is not None]
+    if q.compare and q.compare[0] == "between":
+        unit, high = q.compare[2].split("|")
+        scale = 1e4 if unit == "元" else 1
+        low, top = q.compare[1] / scale, float(high) / scale
+        hits = [p for p in valid if low - 1e-9 <= p.budget <= top + 1e-9]
+        head = f"{label}预算数在{q.compare[1]:g}到{float(high):g}{unit or '万元'}之间的项目"
+        return list_answer(doc, head, hits, budget_cites(doc, hits))
     if q.compare and (q.field == "预算数" or q.compare[2] in ("万元", "万", "元")):
         op, num, unit = q.compare
         limit = num / (1e4 if unit == "元" else 1)
@@ -88,7 +95,7 @@ def spending_plans(doc: Document, projects: list[Project], q: Question) -> Answe
         return None
     cond = q.compare
     if cond is None:
-        m = re.search(r"(?:为|是|就|达到|到)?\s*(0|零|100\s*%?|百分之百)(?!\d)", q.rest)
+        m = re.search(r"(?:为|是|就|达到|到)?\s*(?<![\d.])(0|零|100\s*%?|百分之百)(?![\d月])", q.rest)
         if not m:
             return None
         cond = ("=", 0.0 if m.group(1) in ("0", "零") else 100.0, "%")
@@ -130,7 +137,7 @@ def category_rows(doc: Document, projects: list[Project], q: Question) -> Answer
         cites = [field_citation(doc, p, "项目名称", p.name) for p in lacking]
         return list_answer(doc, f"没有设置{cat}的项目", lacking, cites, with_sum=False)
     numeric = [(p, i) for p, i in rows if i.value.number is not None and i.value.kind in ("percentage", "quantity", "money", "unit_price")]
-    if q.compare and q.compare[2] not in ("万元", "万", "元") or (q.compare and cat == "满意度指标"):
+    if q.compare and q.compare[0] != "between" and (q.compare[2] not in ("万元", "万", "元") or cat == "满意度指标"):
         op, num, _ = q.compare
         hits = [(p, i) for p, i in numeric if _OPS[op](i.value.number, num)]
         head = f"{cat}的指标值{_OP_WORDS[op]}{num:g}{q.compare[2]}的项目"

@@ -120,8 +120,8 @@ class Matcher:
                 in_scope = False  # outside the project asked about, and not mentioning it
             if q.department or q.section:
                 s += 0.15 if p.kind == "part" and (q.section in (None, p.section)) else 0.0
-            if p.kind == "row" and p.indicator is not None:
-                s += -0.05 if p.indicator.value.kind == "placeholder" else 0.05  # the tables first
+            if p.kind == "row":
+                s += 0.05  # the tables first (a placeholder such as XX樘 is still what the table says)
             out.append(Scored(p, s, cov, type_ok, in_scope, own, span, sentence))
         out.sort(key=lambda x: x.score, reverse=True)
         return out
@@ -172,12 +172,14 @@ def row_fits(q: Question, p: Passage) -> bool | None:
     return None
 
 
-def counts_asked(q: Question, p: Passage) -> bool:
+def counts_asked(q: Question, p: Passage, sentence: str = "") -> bool:
     """A row answers a 多少 question only when its own words name what is counted (签约医生有多少名 is not
     answered by 重点人群签约人数), and not with a number the question already states (57人里退休人员有多少)."""
     ind = p.indicator
-    if ind is None or q.atype not in ("number", "quantity"):
+    if q.atype not in ("number", "quantity"):
         return True
+    if ind is None:  # a sentence: what is counted must be in the clause the number comes from
+        return not q.head or covers(q.head, normalize_text(sentence)) >= 0.4
     if ind.value.number is not None and ind.value.number in q.numbers:
         return False
     if q.head:
@@ -194,7 +196,7 @@ def extract(q: Question, clause: str) -> str:
         lex = lexicon()
         units = next((g for g in lex.unit_groups if q.unit in g), frozenset((q.unit,))) if q.unit != "个" else frozenset(lex.units) - {"元", "万元", "年", "月", "日", "天"}
         alt = "|".join(map(re.escape, sorted(units | {q.unit}, key=len, reverse=True)))
-        m = re.search(_SPAN_NUMBER + r"\s*(?:万|千|百)?(?:" + alt + r")(?:/[\u4e00-\u9fff]{1,3})?(?:以上|以下|左右)?", c)
+        m = re.search(_SPAN_NUMBER + r"\s*(?:万|千|百)?个?(?:" + alt + r")(?:/[\u4e00-\u9fff]{1,3})?(?:以上|以下|左右)?", c)
         return m.group(0) if m else ""
     if q.atype == "time":
         m = _DATE.search(c)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ..models import Answer, Citation, Document, Finding, Project
-from ..values import format_wan, normalize_text
+from ..values import chinese_number, format_wan, normalize_text
 from . import aggregates as agg
 from .answers import (
     clarify,
@@ -97,6 +97,8 @@ class OfflineChat:
         unknown = [t for t in q.terms if not self.matcher.known(t) and hard_word(t)]
         if unknown:
             return not_found(f"文档中没有关于“{'、'.join(unknown)}”的内容。")
+        if q.shift and self.doc.budget_year:
+            q.years.append(self.doc.budget_year + q.shift)  # 明年: the year after the document's
         other_years = [y for y in q.years if y != self.doc.budget_year and str(y) not in self.matcher.all_text]
         if other_years and self.doc.budget_year:
             return not_found(f"文档是 {self.doc.budget_year} 年的，没有 {'、'.join(map(str, other_years))} 年的内容。")
@@ -146,8 +148,9 @@ class OfflineChat:
     # -- kinds of answers --------------------------------------------------------------------------
     def _across(self, q: Question, ref: Ref, projects: list[Project]) -> Answer | None:
         scope = self._scope_label(ref)
+        listing = bool({"list", "which", "count"} & q.intents) or not (ref.tables and ref.firm)
         for answer in (
-            agg.spending_plans(self.doc, projects, q),
+            agg.spending_plans(self.doc, projects, q) if listing else None,
             agg.category_rows(self.doc, projects, q),
         ):
             if answer is not None:
@@ -155,7 +158,7 @@ class OfflineChat:
         if q.terms and not q.compare and not (ref.tables and ref.firm):
             return None  # 哪些项目的满意度…: a row question; 某某建设的经费: a project that is not there
         names = normalize_text(" ".join(p.name + p.unit_name for p in projects))
-        if q.terms and not all(self.matcher.covers(t, names) >= 0.99 for t in q.terms):
+        if q.terms and not q.compare and not all(self.matcher.covers(t, names) >= 0.99 for t in q.terms):
             return None  # 一共要改造多少个道路项目: counted inside a project's text, not over projects
         if {"sum", "count", "list", "max", "min", "more", "less"} & q.intents or q.compare:
             if q.field in (None, "预算数", "项目名称") and (not ref.tied or {"sum", "more", "less", "list"} & q.intents):
@@ -174,7 +177,7 @@ class OfflineChat:
     def _field(self, q: Question, p: Project) -> Answer | None:
         if q.field is None and q.month is None:
             return None
-        if q.field in _MONEY and q.atype in ("time", "entity", "percent"):
+        if q.field in _MONEY and q.atype in ("time", "entity", "percent", "quantity"):
             return None  # 这笔钱是哪一年下达的: not the amount
         if q.years and self.doc.budget_year and any(y != self.doc.budget_year for y in q.years):
             return not_found(f"文档是 {self.doc.budget_year} 年的预算，没有 {'、'.join(map(str, q.years))} 年的数据。")
@@ -188,8 +191,12 @@ class OfflineChat:
             return self._lookup(q, Ref([self.doc.projects.index(p) + 1], "name", firm=True), Earlier(), only=q.field)
         if q.field is None:
             return None
-        if q.field == "预算数" and q.terms and self._row_asked(q, p):
-            return None  # 预算控制数, 设备购置费: a row named like money
+        if q.terms:
+            named = self._row_asked(q, p)
+            if named is not None and named.type_ok is not False:
+                return None  # 预算控制数, 设备购置费: a row named like money
+            if named is not None and q.field in _MONEY:
+                return not_found(f"“{p.name}”只在“{named.passage.label}”中提到“{'、'.join(q.terms)}”，没有相应的金额。")
         return field_answer(self.doc, p, q.field)
 
     def _row_named_whole(self, q: Question) -> bool:
@@ -215,10 +222,16 @@ class OfflineChat:
         best = self.matcher.score(q, q.terms, set(), set())[:1]
         return bool(best) and best[0].passage.kind == "row" and best[0].own >= 0.99 and best[0].type_ok is not False
 
-    def _row_asked(self, q: Question, p: Project) -> bool:
+    def _row_asked(self, q: Question, p: Project) -> Scored | None:
+        """The project's row whose own words hold all the question's content words, if any."""
         t = self.doc.projects.index(p) + 1
-        best = self.matcher.score(q, q.terms, {("t", t)}, set())[:1]
-        return bool(best) and best[0].passage.kind == "row" and best[0].coverage >= 0.99
+        rows = [s for s in self.matcher.score(q, q.terms, {("t", t)}, set()) if s.passage.table == t and s.passage.kind == "row"]
+        best = max(rows, key=lambda s: s.own, default=None)
+        if best is None or best.own < 0.99:
+            return None
+        if q.field in _MONEY and best.passage.indicator is not None and best.passage.indicator.value.kind not in ("money", "unit_price"):
+            best.type_ok = False  # 合同金额: the row mentions 合同 but holds no amount
+        return best
 
     def _row_follow_up(self, q: Question, before: Earlier) -> Answer:
         p, ind = before.row
@@ -239,6 +252,20 @@ class OfflineChat:
 
     def _part_one(self, q: Question) -> Answer | None:
         lex = lexicon()
+        n = re.search(r"第\s*([0-9一二三四五六七八九十]+)\s*[条项点个]", q.text)
+        if n and q.section in ("工作保障措施", "分项绩效目标"):  # 保障措施第三条, 分项目标第2项
+            k = int(n.group(1)) if n.group(1).isdigit() else int(chinese_number(n.group(1)) or 0)
+            if q.section == "分项绩效目标":
+                area = next((a for a in self.doc.goal_areas if a.number == k), None)
+                return self._area_answer(area) if area else not_found(f"分项绩效目标没有第{k}项。")
+            items = [p for p in self.passages if p.section == "工作保障措施" and p.item == k]
+            if not items:
+                return not_found(f"工作保障措施没有第{k}条。")
+            return Answer(question="", text=f"工作保障措施第{k}条：" + "".join(p.text for p in items), citations=[p.citation for p in items])
+        if q.section == "总体绩效目标" and q.terms:  # 总体目标里关于城乡规划的职责: that section only
+            scored = [s for s in self.matcher.score(q, q.terms, {("s", "总体绩效目标")}, set()) if s.passage.section == "总体绩效目标"]
+            good = [s for s in scored if s.coverage >= MIN_COVERAGE]
+            return passage_answer(self.doc, good[:1], q) if good else None
         if q.section == "分项绩效目标" and not q.terms and self.doc.goal_areas:
             areas = self.doc.goal_areas
             text = f"部门共有 {len(areas)} 项分项绩效目标：" + "；".join(f"{a.number}、{a.title}" for a in areas) + "。"
@@ -320,7 +347,7 @@ class OfflineChat:
 
     # -- the passage that answers ------------------------------------------------------------------
     def _acceptable(self, s: Scored, q: Question, firm: bool) -> bool:
-        if s.type_ok is False or s.in_scope is False or not counts_asked(q, s.passage):
+        if s.type_ok is False or s.in_scope is False or not counts_asked(q, s.passage, s.sentence):
             return False
         if q.terms:
             return s.coverage >= MIN_COVERAGE

@@ -22,6 +22,7 @@ _CATEGORIES = (
     ("经济效益", "经济效益指标"), ("社会效益", "社会效益指标"), ("生态效益", "生态效益指标"),
     ("可持续", "可持续影响指标"), ("满意度", "满意度指标"), ("产出", "产出指标"), ("效益", "效益指标"),
 )
+_RELATIVE_YEARS = (("明年", 1), ("下一年", 1), ("下年度", 1), ("后年", 2), ("去年", -1), ("上一年", -1), ("前年", -2))
 _PUNCT = re.compile(r"[\s，。、；：:;,.？?！!（）()“”\"'《》【】\[\]]")
 
 
@@ -47,6 +48,7 @@ class Question:
     per: str | None = None  # 每公里多少钱: the unit of a unit price ("" for 单价 without one)
     head: str | None = None  # what a 多少 question counts (医生 in 签约医生有多少名)
     numbers: list[float] = _field(default_factory=list)  # numbers the question states (57人里…)
+    shift: int = 0  # 明年 +1, 去年 -1: a year other than the document's
 
 
 def _number(raw: str) -> float | None:
@@ -59,8 +61,12 @@ def _number(raw: str) -> float | None:
 
 
 def condition(text: str) -> tuple[str, float, str] | None:
-    """(op, number, unit) of 超过100万元 / 低于90% / 为0 / 没到100% / 99%以上 in `text`."""
+    """(op, number, unit) of 超过100万元 / 低于90% / 为0 / 没到100% / 99%以上 in `text`; ("between", low,
+    "unit|high") for 10万元到50万元之间."""
     lex = lexicon()
+    m = re.search(_NUMBER + r"\s*(%|万元|万|元)?\s*(?:到|至|-|~|—)\s*" + _NUMBER + r"\s*(%|万元|万|元)?\s*(?:之间|以内|范围)?", text)
+    if m and _number(m.group(1)) is not None and _number(m.group(3)) is not None and (m.group(2) or m.group(4)):
+        return "between", float(_number(m.group(1)) or 0), f"{m.group(4) or m.group(2)}|{_number(m.group(3))}"
     for op, words in lex.compare.items():
         for w in words:
             m = re.search(re.escape(w) + r"\s*" + _NUMBER + r"\s*(%|万元|万|元|亩|人|个)?", text)
@@ -82,8 +88,9 @@ def parse(text: str, mention: str = "") -> Question:
         q.rest = q.rest.replace(part, "|")
     rest = q.rest
     q.column = next((c for c, cues in lex.columns.items() if first(rest, cues)), None)
+    pointed = blank(rest, [w for w in lex.question_words if len(w) >= 3])  # 那笔钱 points, it does not ask
     for label, cues in lex.fields.items() if q.column != "指标类别" else ():
-        cue = first(rest, cues)
+        cue = first(pointed, cues)
         if cue and (len(cue) > len(q.field_cue) or q.field == "预算数" and label in ("中期资金", "财政资金", "其他资金")):
             q.field, q.field_cue = label, cue  # 中期市财政预算: the 中期 amount, not the year's
     typed = rest.replace(q.field_cue, "|") if q.field in ("资金用途", "绩效目标", "项目编码", "预算单位", "项目名称") else rest
@@ -103,14 +110,15 @@ def parse(text: str, mention: str = "") -> Question:
             q.atype = "money"
             if q.field == "预算数":
                 q.field, q.field_cue = None, ""
-    unit = re.search(r"(?:多少|几)(?:个)?(" + "|".join(map(re.escape, lex.units)) + ")", rest)
+    unit = re.search(r"(?:多少|几)个(?=[\u4e00-\u9fff]{2})()|(?:多少|几)(?:个)?(" + "|".join(map(re.escape, lex.units)) + ")", rest)
     if unit and q.per is None:
-        q.unit = unit.group(1)
-        if q.atype is None or q.atype == "money" and unit.group(1) not in ("元", "万元"):
+        q.unit = unit.group(2) if unit.group(2) else "个"  # 多少个村庄绿化提升村: counted in 个
+        if q.atype is None or q.atype == "money" and q.unit not in ("元", "万元"):
             q.atype = "quantity"
     if q.atype is None and first(rest, lex.answer_types["number"]):
         q.atype = "number"
     q.years = [int(y) for y in _YEAR.findall(rest)]
+    q.shift = next((n for w, n in _RELATIVE_YEARS if w in rest), 0)
     month = _MONTH.search(rest)
     if month:
         q.month = lex.months.get(month.group(1))
@@ -165,13 +173,14 @@ def content_terms(rest: str, q: Question | None = None) -> list[str]:
 
     lex = lexicon()
     jieba = init_tokenizer()
-    drop = set(lex.question_words)
+    drop = set(lex.question_words) | set(lex.department)
     for cues in [*lex.intents.values(), *lex.answer_types.values(), *lex.sections.values(), *lex.columns.values(), lex.per_unit, *lex.compare.values(), *lex.fields.values()]:
         drop.update(cues)
     text = _PUNCT.sub("|", rest)
     if q is not None and q.unit:  # 多少亩: the unit asked in, not a word to match (批次 in 监督抽检批次 stays)
         text = re.sub(r"(?:多少|几)个?" + re.escape(q.unit), "|", text)
     units = "|".join(map(re.escape, lex.units))
+    text = re.sub(r"\d+\s*月(?:底|末|初|中旬|上旬|下旬|份)?", "|", text)  # 9月底
     text = re.sub(r"\d+(?:\.\d+)?\s*(?:万|千|百)?(?:" + units + r"|%)?", "|", text)  # 100万元 in a condition
     keep = sorted((w for w in lex.synonyms if len(w) >= 2), key=len, reverse=True)
     text = _blank_on_word_edges(text, [w for w in drop if len(w) >= 2] + [w for w in lex.soft_words if len(w) >= 3], jieba, keep)
@@ -180,8 +189,12 @@ def content_terms(rest: str, q: Question | None = None) -> list[str]:
     for piece in pieces:
         for tok in [piece] if piece in lex.synonyms else jieba.lcut(piece):
             tok = tok.strip("|")
-            if len(tok) == 2 and tok[0] in _LEADING and tok[1] in lex.synonyms:
-                tok = tok[1:]  # 要种 -> 种
+            if len(tok) == 2 and tok[0] in _LEADING:
+                tok = tok[1:]  # 要种 -> 种 (an act of lexicon.yaml), 要换 -> 换 (dropped below)
+            for w in lex.question_words:  # 哪些方面: a question word glued to a phrasing word
+                if len(w) >= 2 and tok.startswith(w) and tok[len(w) :] in lex.soft_words | {""}:
+                    tok = ""
+                    break
             if len(tok) == 1 and tok in lex.synonyms and tok not in drop:
                 out.append(tok)  # 哪一年建的, 什么时候要种完: the act asked about (matched through lexicon.yaml)
                 continue

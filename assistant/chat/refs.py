@@ -201,7 +201,8 @@ class ProjectIndex:
         top = [(t, spans) for s, t, spans in scores if s >= best * 0.999]
         spans = list(dict.fromkeys(s for _, sp in top for s in sp))
         chars = sum(len(s) for s in top[0][1])
-        covered = [x for x in explicit if _coverage(x, spans) >= 0.99]
+        whole = [s for s in spans for n in self.names if s == n or (len(s) >= 4 and len(s) >= 0.8 * len(n) and s in n)]
+        covered = [x for x in explicit if _coverage(x, spans) >= 0.99] + whole  # 我想了解国土空间规划项目的…
         partial = [x for x in explicit if 0 < _coverage(x, spans) < 0.7]
         firm = bool(covered) or max(len(s) for s in top[0][1]) >= 3 or (
             len(top) == 1 and chars / max(len(self.names[top[0][0] - 1]), 1) >= 0.3
