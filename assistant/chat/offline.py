@@ -400,7 +400,7 @@ class OfflineChat:
         best = scored[0]
         if best.coverage < 0.45 or best.type_ok is False:
             return None
-        top = self.search.top(q.text)
+        top = self.search.top(q.text, [s.passage for s in scored[:10]])
         return best if top is not None and top is best.passage else None
 
     def _missing(self, q: Question, scored: list[Scored]) -> str:
