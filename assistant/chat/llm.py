@@ -163,10 +163,11 @@ class LLMChat:
         chat_model: BaseChatModel | None = None,
         kb: Any = None,
         findings: list[Finding] | None = None,
+        source_text: str | None = None,
     ):
         self.doc, self.kb, self.findings = doc, kb, findings
         self._chat = chat_model
-        self.offline = OfflineChat(doc, findings)
+        self.offline = OfflineChat(doc, findings, source_text=source_text)
 
     def ask(self, question: str, history: History = ()) -> Answer:
         """One answer, requested without streaming."""

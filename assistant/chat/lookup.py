@@ -178,13 +178,12 @@ def counts_asked(q: Question, p: Passage, sentence: str = "") -> bool:
     ind = p.indicator
     if q.atype not in ("number", "quantity"):
         return True
-    if ind is None:  # a sentence: what is counted must be in the clause the number comes from
-        return not q.head or covers(q.head, normalize_text(sentence)) >= 0.4
-    if ind.value.number is not None and ind.value.number in q.numbers:
+    if ind is not None and ind.value.number is not None and ind.value.number in q.numbers:
         return False
-    if q.head:
-        return covers(q.head, normalize_text(" ".join([ind.level3, ind.description]))) >= 0.4
-    return True
+    if not q.head:
+        return True
+    own = normalize_text(sentence if ind is None else " ".join([ind.level3, ind.description]))
+    return covers(q.head, own) >= 0.75  # 签约医生 is not in 重点人群家庭医生签约 (签约 and 医生 apart)
 
 
 def extract(q: Question, clause: str) -> str:

@@ -70,6 +70,8 @@ class OfflineChat:
         before = earlier_subject(self, history) if not (ref.tables or ref.department) else Earlier()
         # words that matched a project's name may instead name a row of another project (森林抚育面积)
         wide = parse(question) if ref.how == "name" and ref.firm and not ref.explicit else None
+        if wide is not None:
+            wide.mention = q.mention  # what is counted must still be named apart from the project
         answer = self._answer(q, ref, before, wide)
         if answer.not_found and not answer.citations:
             answer = self._with_closest(answer, q, ref)

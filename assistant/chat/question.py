@@ -49,6 +49,7 @@ class Question:
     head: str | None = None  # what a 多少 question counts (医生 in 签约医生有多少名)
     numbers: list[float] = _field(default_factory=list)  # numbers the question states (57人里…)
     shift: int = 0  # 明年 +1, 去年 -1: a year other than the document's
+    mention: list[str] = _field(default_factory=list)  # the words that named the project
 
 
 def _number(raw: str) -> float | None:
@@ -84,7 +85,8 @@ def parse(text: str, mention: str = "") -> Question:
     lex = lexicon()
     q = Question(text=normalize_text(text))
     q.rest = q.text
-    for part in sorted({m for m in mention.split("\x00") if m}, key=len, reverse=True):
+    q.mention = sorted({m for m in mention.split("\x00") if m}, key=len, reverse=True)
+    for part in q.mention:
         q.rest = q.rest.replace(part, "|")
     rest = q.rest
     q.column = next((c for c, cues in lex.columns.items() if first(rest, cues)), None)
@@ -136,22 +138,35 @@ def parse(text: str, mention: str = "") -> Question:
     q.section = next((s for s, cues in lex.sections.items() if first(q.text, cues)), None)
     q.department = bool(first(q.text, lex.department))
     q.terms = content_terms(rest, q)
-    q.head = counted_noun(rest, q.terms) if q.atype in ("number", "quantity") else None
+    q.head = counted_noun(rest, q.terms, q.unit) if q.atype in ("number", "quantity") else None
     q.numbers = [float(x) for x in re.findall(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.]*\s*年)", rest)]
     return q
 
 
-def counted_noun(rest: str, terms: list[str]) -> str | None:
-    """What a 多少/几 question counts: the word right after 多少+unit (多少株李子苗), else the last content
-    word before it (签约医生有多少名)."""
-    m = re.search(r"多少|几", rest)
-    if not m:
+def counted_noun(rest: str, terms: list[str], unit: str | None = None) -> str | None:
+    """What a 多少/几 question counts, as the question words it: the run of content words right after
+    多少+unit (多少株李子苗), else the run right before it (签约医生有多少名). None when the unit alone says
+    it (乡村奖补要验收几个村)."""
+    lex = lexicon()
+    m = re.search(r"多少|几|多长|多大|多高|多远", rest)
+    if not m or not terms:
         return None
-    after = [t for t in terms if rest.find(t, m.end()) >= 0 and rest.find(t, m.end()) - m.end() <= 2]
+    keep = [False] * len(rest)
+    for t in terms:
+        a = rest.find(t)
+        while a >= 0:
+            keep[a : a + len(t)] = [True] * len(t)
+            a = rest.find(t, a + 1)
+    runs = "".join(ch if k else "|" for ch, k in zip(rest, keep))
+    tail = rest[m.end() :]
+    skip = re.match(r"个?(?:" + "|".join(map(re.escape, lex.units)) + ")?", tail)
+    after = re.match(r"\|{0,2}([^|]{2,})", runs[m.end() + (skip.end() if skip else 0) :])
     if after:
-        return after[0]
-    before = [(rest.rfind(t, 0, m.start()), t) for t in terms if 0 <= rest.rfind(t, 0, m.start())]
-    return max(before)[1] if before else None
+        return after.group(1)
+    if unit and not any(unit in g for g in lex.unit_groups):
+        return None  # 几个村: the unit is the thing counted
+    before = re.search(r"([^|]{2,})\|{0,3}$", runs[: m.start()])
+    return before.group(1) if before else None
 
 
 def blank(text: str, phrases: list[str]) -> str:
