@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..errors import InputError
 from ..values import normalize_text
 from ..yamlfile import read_yaml
 
@@ -69,7 +70,7 @@ def lexicon() -> Lexicon:
     data = read_yaml(LEXICON_FILE, "问答词表")
     unknown = set(data) - _KEYS
     if unknown:
-        raise ValueError(f"问答词表 {LEXICON_FILE.name} 有未知的键：{'、'.join(sorted(unknown))}")
+        raise InputError(f"问答词表「{LEXICON_FILE}」有未知的键：{'、'.join(sorted(unknown))}。可用的键：{'、'.join(sorted(_KEYS))}。")
     synonyms: dict[str, set[str]] = {}
     for group in data["synonyms"]:
         words = set(_phrases(group))
