@@ -65,6 +65,8 @@ class OfflineChat:
 
     def ask(self, question: str, history: History = ()) -> Answer:
         text = normalize_text(question)
+        if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", text):
+            return Answer(question=question, text=f"{NOT_FOUND}。请输入要问的问题，例如：项目8的预算是多少？", not_found=True)
         ref = self.index.resolve(text)
         q = parse(question, ref.mention if ref.firm else "")
         before = earlier_subject(self, history) if not (ref.tables or ref.department) else Earlier()
@@ -143,7 +145,7 @@ class OfflineChat:
             answer = self._field(q, p)
             if answer is not None:
                 return answer
-            if not q.terms and q.atype is None and not q.column and not q.categories and re.search(r"是什么|是哪个|是啥|叫什么|哪个项目", q.rest):
+            if not q.terms and q.atype is None and not q.column and not q.categories and not q.intents - {"which", "present"}:
                 return project_summary(self.doc, p)  # 第十个项目是什么
         return self._lookup(q, ref, before, wide=wide)
 
