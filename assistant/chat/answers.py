@@ -59,6 +59,16 @@ def field_answer(doc: Document, p: Project, label: str) -> Answer:
     return Answer(question="", text=text, citations=[field_citation(doc, p, label, value.splitlines()[0])])
 
 
+def units_answer(doc: Document) -> Answer:
+    """The budget units of the document, each with its projects."""
+    units = [(u, [p for p in doc.projects if p.unit_name == u.name and p.unit_code == u.code]) for u in doc.units]
+    if not units:
+        return not_found("文档中没有写明预算单位。")
+    parts = [f"{u.code}{u.name}（{len(ps)} 个项目）" for u, ps in units]
+    cites = [field_citation(doc, ps[0], "预算单位", f"{u.code}{u.name}") for u, ps in units if ps]
+    return Answer(question="", text=f"共 {len(units)} 个预算单位：" + "；".join(parts) + "。", citations=cites)
+
+
 def project_summary(doc: Document, p: Project) -> Answer:
     """What a project is: its name, budget and purpose."""
     t = _table(doc, p)

@@ -14,7 +14,7 @@ LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
 _KEYS = {
     "question_words", "soft_words", "fields", "synonyms", "answer_types", "units", "follow_up",
     "row_follow_up", "intents", "department", "sections", "months", "compare", "columns", "per_unit",
-    "unit_equivalents",
+    "unit_equivalents", "defect_kinds",
 }
 
 
@@ -42,6 +42,7 @@ class Lexicon:
     columns: dict[str, tuple[str, ...]]
     per_unit: tuple[str, ...]
     unit_groups: tuple[frozenset[str], ...]
+    defect_kinds: dict[str, tuple[str, ...]]
 
     def has(self, text: str, intent: str) -> str | None:
         """The first cue of `intent` (an `intents` key) found in `text`."""
@@ -93,4 +94,5 @@ def lexicon() -> Lexicon:
         columns={k: _phrases(v) for k, v in data["columns"].items()},
         per_unit=_phrases(data["per_unit"]),
         unit_groups=tuple(frozenset(_phrases(g)) for g in data["unit_equivalents"]),
+        defect_kinds={k: _phrases(v) for k, v in data["defect_kinds"].items()},
     )

@@ -172,7 +172,7 @@ def row_fits(q: Question, p: Passage) -> bool | None:
     return None
 
 
-def counts_asked(q: Question, p: Passage, sentence: str = "") -> bool:
+def counts_asked(q: Question, p: Passage, sentence: str = "", span: str = "") -> bool:
     """A row answers a 多少 question only when its own words name what is counted (签约医生有多少名 is not
     answered by 重点人群签约人数), and not with a number the question already states (57人里退休人员有多少)."""
     ind = p.indicator
@@ -183,7 +183,43 @@ def counts_asked(q: Question, p: Passage, sentence: str = "") -> bool:
     if not q.head:
         return True
     own = normalize_text(sentence if ind is None else " ".join([ind.level3, ind.description]))
-    return covers(q.head, own) >= 0.75  # 签约医生 is not in 重点人群家庭医生签约 (签约 and 医生 apart)
+    words = [t for t in q.terms if t in q.head] or [q.head]
+    if ind is not None:  # a row's name: each word of what is counted, in any order (保障退休职工人数)
+        if any(covers(w, own) < 0.8 for w in words):
+            return False
+    elif not _in_order(words, normalize_text(p.text)):  # a sentence: in the question's order (签约医生 ≠ 家庭医生签约)
+        return False
+    if ind is None and span and span in own:  # 36个村卫生室: the number counts the noun that follows it
+        noun = _noun_after(own[own.index(span) + len(span) :])
+        last = next((t for t in reversed(q.terms) if t in q.head), q.head)
+        if noun and noun not in ("项目", "以上", "以下", "左右") and covers(last, noun) < 0.75 and covers(noun, q.head) < 0.75:
+            return False
+    return True
+
+
+def _noun_after(text: str) -> str:
+    """The noun right after a number in a sentence (村卫生室 in 36个村卫生室配备…), or ''."""
+    import jieba.posseg as pseg
+
+    from ..tokens import init_tokenizer
+
+    init_tokenizer()
+    noun = ""
+    for w in pseg.lcut(text[:8]):
+        if w.flag[:1] not in ("n", "z", "j", "s"):
+            break
+        noun += w.word
+    return noun if len(noun) >= 2 else ""
+
+
+def _in_order(words: list[str], text: str) -> bool:
+    pos = 0
+    for w in words:
+        found = [i for v in variants(w) if (i := text.find(v, pos)) >= 0]
+        if not found:
+            return False
+        pos = min(found) + 1
+    return True
 
 
 def extract(q: Question, clause: str) -> str:
@@ -195,6 +231,9 @@ def extract(q: Question, clause: str) -> str:
         lex = lexicon()
         units = next((g for g in lex.unit_groups if q.unit in g), frozenset((q.unit,))) if q.unit != "个" else frozenset(lex.units) - {"元", "万元", "年", "月", "日", "天"}
         alt = "|".join(map(re.escape, sorted(units | {q.unit}, key=len, reverse=True)))
+        counted = re.search(_SPAN_NUMBER + r"\s*(?:万|千|百)?个", c) if q.unit == "个" else None
+        if counted:
+            return counted.group(0)  # 共29个项目: 29个
         m = re.search(_SPAN_NUMBER + r"\s*(?:万|千|百)?个?(?:" + alt + r")(?:/[\u4e00-\u9fff]{1,3})?(?:以上|以下|左右)?", c)
         return m.group(0) if m else ""
     if q.atype == "time":

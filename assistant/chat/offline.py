@@ -23,6 +23,7 @@ from .answers import (
     plan_answer,
     project_summary,
     rows_answer,
+    units_answer,
 )
 from .citations import locate
 from .lexicon import lexicon
@@ -115,8 +116,10 @@ class OfflineChat:
         if len(self.doc.projects) == 1 and not (ref.tables and ref.firm) and not ref.unknown_name and not (q.section or q.department and self.doc.goal_areas):
             ref = Ref([1], "only", firm=True)  # a one-table document: every question is about its project
         projects = self.index.projects(ref) if ref.tables and ref.firm else self.doc.projects
-        if "defects" in q.intents or ("consistency" in q.intents and re.search(r"成本|预算|金额", q.rest)):
+        if "defects" in q.intents or q.defect_kind or ("consistency" in q.intents and re.search(r"成本|预算|金额", q.rest)):
             return self._defects(q, ref, projects)
+        if q.field == "预算单位" and ({"count", "list", "which"} & q.intents or re.search(r"几个|多少个|哪几个|哪些", q.rest)) and not (ref.tables and ref.firm and len(ref.tables) == 1):
+            return units_answer(self.doc)
         if q.section or (q.department and not ref.tables):
             answer = self._part_one(q)
             if answer is not None:
@@ -323,6 +326,8 @@ class OfflineChat:
         found = list(self.findings)
         if "consistency" in q.intents:
             found = [f for f in found if f.category == "cost_mismatch"]
+        if q.defect_kind:
+            found = [f for f in found if f.category == q.defect_kind]
         if ref.tables:
             names = {p.name for p in projects}
             found = [f for f in found if f.project in names]
@@ -351,7 +356,7 @@ class OfflineChat:
 
     # -- the passage that answers ------------------------------------------------------------------
     def _acceptable(self, s: Scored, q: Question, firm: bool) -> bool:
-        if s.type_ok is False or s.in_scope is False or not counts_asked(q, s.passage, s.sentence):
+        if s.type_ok is False or s.in_scope is False or not counts_asked(q, s.passage, s.sentence, s.span):
             return False
         if q.terms:
             return s.coverage >= MIN_COVERAGE
@@ -372,7 +377,13 @@ class OfflineChat:
             if rows:
                 return rows_answer(self.doc, [(t, p, i) for i in rows], q)
         named = max(ref.mention.split("\x00"), key=len) if ref.firm and ref.mention else ""
-        scored = self.matcher.score(q, q.terms, scope, near, named if len(named) >= 2 else "")
+        named = named if len(named) >= 2 else ""
+        several = self._each(q, scope, near, named) if not only else None
+        if several is None and wide is not None and not only:
+            several = self._each(wide, set(), near, "")
+        if several is not None:
+            return several
+        scored = self.matcher.score(q, q.terms, scope, near, named)
         if only:
             scored = [s for s in scored if s.passage.label == only and s.passage.key in scope]
         if q.categories:
@@ -390,6 +401,8 @@ class OfflineChat:
             good = [rescued]
         best = good[0]
         top = [s for s in good if s.score >= best.score - 0.02 and s.coverage >= best.coverage - 1e-9]
+        if not scope:  # as good a match in another project (only a weak name match tells them apart)
+            top += [s for s in good if s not in top and s.passage.table and abs(s.coverage - best.coverage) < 1e-9 and abs(s.own - best.own) < 1e-9 and s.type_ok == best.type_ok and s.passage.label == best.passage.label]
         tables = {s.passage.table for s in top if s.passage.table is not None}
         if len(tables) > 1 and not scope:
             return clarify(self.doc, [(t, self.doc.projects[t - 1]) for t in sorted(tables)], q, [s for s in top if s.passage.table])
@@ -397,12 +410,37 @@ class OfflineChat:
             return not_found("文档只有计划的指标值，没有实际完成值。")
         return passage_answer(self.doc, top[:4], q)
 
+    def _each(self, q: Question, scope: set, near: set, named: str) -> Answer | None:
+        """防治面积和成灾率分别是多少: each part asked on its own; an answer only when every part finds its
+        own passage."""
+        pieces = [x for x in re.split(r"和|与|以及|及|跟|、", q.rest) if x.strip("|")]
+        if len(pieces) < 2:
+            return None
+        tail = re.search(r"(?:分别|各自|各|都)?(?:是|为|有|要求|定的|定了|设置了?)?(?:多少|什么|几|怎样|如何).*$", pieces[-1])
+        if not tail and "each" not in q.intents:
+            return None
+        ask = re.sub(r"^(?:分别|各自|各|都)", "", tail.group(0)) if tail else "是多少"
+        found: list[Scored] = []
+        for piece in pieces:
+            part = parse(piece.replace(tail.group(0), "") + ask if tail else piece + ask, "\x00".join(q.mention) if scope else "")
+            if not part.terms:
+                return None
+            good = [s for s in self.matcher.score(part, part.terms, scope, near, named) if self._acceptable(s, part, firm=bool(scope))]
+            if found:  # as good a match in the project of the parts before comes first
+                same = [s for s in good if s.passage.table == found[0].passage.table and abs(s.own - good[0].own) < 1e-9]
+                good = same + [s for s in good if s not in same]
+            if not good or ("each" not in q.intents and good[0].own < 0.99) or any(good[0].passage is s.passage for s in found):
+                return None
+            found.append(good[0])
+        rows = [s for s in found if s.passage.indicator is not None]
+        return passage_answer(self.doc, rows, q) if len(rows) == len(found) else None
+
     def _hybrid(self, q: Question, scored: list[Scored]) -> Scored | None:
         """Fallback: the lexically best passage still answers when BM25 and embeddings both rank it first."""
         if not scored or not q.terms:
             return None
         best = scored[0]
-        if best.coverage < 0.45 or best.type_ok is False:
+        if best.coverage < 0.45 or best.type_ok is False or best.in_scope is False or not counts_asked(q, best.passage, best.sentence, best.span):
             return None
         top = self.search.top(q.text, [s.passage for s in scored[:10]])
         return best if top is not None and top is best.passage else None

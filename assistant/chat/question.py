@@ -50,6 +50,7 @@ class Question:
     numbers: list[float] = _field(default_factory=list)  # numbers the question states (57人里…)
     shift: int = 0  # 明年 +1, 去年 -1: a year other than the document's
     mention: list[str] = _field(default_factory=list)  # the words that named the project
+    defect_kind: str | None = None  # a reviewer's category the question names (涉密 -> placeholder)
 
 
 def _number(raw: str) -> float | None:
@@ -90,11 +91,13 @@ def parse(text: str, mention: str = "") -> Question:
         q.rest = q.rest.replace(part, "|")
     rest = q.rest
     q.column = next((c for c, cues in lex.columns.items() if first(rest, cues)), None)
+    q.defect_kind = next((k for k, cues in lex.defect_kinds.items() if first(rest, cues)), None)
     pointed = blank(rest, [w for w in lex.question_words if len(w) >= 3])  # 那笔钱 points, it does not ask
     for label, cues in lex.fields.items() if q.column != "指标类别" else ():
         cue = first(pointed, cues)
-        if cue and (len(cue) > len(q.field_cue) or q.field == "预算数" and label in ("中期资金", "财政资金", "其他资金")):
-            q.field, q.field_cue = label, cue  # 中期市财政预算: the 中期 amount, not the year's
+        generic = q.field == "预算数" and q.field_cue in ("资金", "经费", "钱", "款", "预算")
+        if cue and (len(cue) > len(q.field_cue) or generic or q.field == "预算数" and label in ("中期资金", "财政资金", "其他资金")):
+            q.field, q.field_cue = label, cue  # 中期市财政预算: the 中期 amount; 资金用来干啥: the use, not the amount
     typed = rest.replace(q.field_cue, "|") if q.field in ("资金用途", "绩效目标", "项目编码", "预算单位", "项目名称") else rest
     # 办结率: a rate, though 办结 alone asks for a time
     for atype in ("percent", "time", "entity", "money") if re.search(r"率(?!先)", typed) else ("time", "entity", "percent", "money"):
@@ -189,7 +192,7 @@ def content_terms(rest: str, q: Question | None = None) -> list[str]:
     lex = lexicon()
     jieba = init_tokenizer()
     drop = set(lex.question_words) | set(lex.department)
-    for cues in [*lex.intents.values(), *lex.answer_types.values(), *lex.sections.values(), *lex.columns.values(), lex.per_unit, *lex.compare.values(), *lex.fields.values()]:
+    for cues in [*lex.intents.values(), *lex.answer_types.values(), *lex.sections.values(), *lex.columns.values(), lex.per_unit, *lex.compare.values(), *lex.fields.values(), *lex.defect_kinds.values()]:
         drop.update(cues)
     text = _PUNCT.sub("|", rest)
     if q is not None and q.unit:  # 多少亩: the unit asked in, not a word to match (批次 in 监督抽检批次 stays)
