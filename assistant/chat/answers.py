@@ -83,7 +83,8 @@ def project_summary(doc: Document, p: Project) -> Answer:
     return Answer(question="", text=text + "。", citations=cites)
 
 
-def plan_answer(doc: Document, p: Project, month: str | None) -> Answer:
+def plan_answer(doc: Document, p: Project, month: str | None, until_all: bool = False) -> Answer:
+    """The cumulative spending plan (one month's, or all four); `until_all` leads with the month it reaches 100%."""
     plan, raw = p.spending_plan, p.spending_plan.raw
     parts, cites = [], []
     for k in [month] if month else list(_PLAN):
@@ -96,7 +97,23 @@ def plan_answer(doc: Document, p: Project, month: str | None) -> Answer:
             cites.append(field_citation(doc, p, f"资金支出计划（{_PLAN[k]}）", raw[idx]))
     if not parts:
         return not_found(f"“{p.name}”没有填写资金支出计划。")
-    return Answer(question="", text=f"“{p.name}”（表{_table(doc, p)}）的资金支出计划：" + "，".join(parts) + "。", citations=cites)
+    lead = ""
+    if until_all:
+        full = next((k for k in _PLAN if (getattr(plan, k) or 0) >= 100), None)
+        lead = f"计划到{_PLAN[full]}累计支出100%。" if full else "计划到年底仍未全部支出。"
+    return Answer(question="", text=lead + f"“{p.name}”（表{_table(doc, p)}）的资金支出计划：" + "，".join(parts) + "。", citations=cites)
+
+
+def where_answer(doc: Document, s: Scored) -> Answer:
+    """Where a passage is: its table and row, or its section and item of 第一部分."""
+    p = s.passage
+    if p.indicator is not None:
+        place = f"表{p.table}“{doc.projects[p.table - 1].name}”第{p.indicator.source.row}行（{p.indicator.level3}）"
+    elif p.table is not None:
+        place = f"表{p.table}“{doc.projects[p.table - 1].name}”的{p.label}"
+    else:
+        place = where(p.citation)
+    return Answer(question="", text=f"在{place}：“{p.text}”。", citations=[p.citation])
 
 
 def _wants(q: Question, *words: str) -> bool:
@@ -117,6 +134,8 @@ def rows_answer(doc: Document, rows: list[tuple[int, Project, Indicator]], q: Qu
             text += f"（计量单位：{ind.unit_column}）"
         if q.column == "绩效指标描述" and ind.description:
             text += f"，绩效指标描述为“{ind.description}”"
+        if q.column == "指标方向":
+            text += f"，指标方向（计算符号）为 {ind.operator_column or ind.value.operator or '未填写'}"
         if q.column == "指标类别":
             text += f"，属于一级指标“{ind.level1}”、二级指标“{ind.level2}”"
         if q.column == "计量单位" and ind.unit_column:

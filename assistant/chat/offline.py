@@ -24,6 +24,7 @@ from .answers import (
     project_summary,
     rows_answer,
     units_answer,
+    where_answer,
 )
 from .citations import locate
 from .lexicon import lexicon
@@ -70,6 +71,7 @@ class OfflineChat:
             return Answer(question=question, text=f"{NOT_FOUND}。请输入要问的问题，例如：项目8的预算是多少？", not_found=True)
         ref = self.index.resolve(text)
         q = parse(question, ref.mention if ref.firm else "")
+        q.terms = self._repair(q.terms)
         before = earlier_subject(self, history) if not (ref.tables or ref.department) else Earlier()
         # words that matched a project's name may instead name a row of another project (森林抚育面积)
         wide = parse(question) if ref.how == "name" and ref.firm and not ref.explicit else None
@@ -80,6 +82,15 @@ class OfflineChat:
             answer = self._with_closest(answer, q, ref)
         answer.question = question
         return answer
+
+    def _repair(self, terms: list[str]) -> list[str]:
+        """Words the tokenizer cut across a document word: 李子 + 苗发 -> 李子苗 + 发."""
+        out = list(terms)
+        for i in range(1, len(out)):
+            a, b = out[i - 1], out[i]
+            if len(b) >= 2 and not self.matcher.known(b) and (a + b[0]) in self.matcher.all_text:
+                out[i - 1], out[i] = a + b[0], b[1:]
+        return [t for t in out if len(t) >= 2 or t in lexicon().synonyms]
 
     def _with_closest(self, answer: Answer, q: Question, ref: Ref) -> Answer:
         """A not-found answer points at the nearest rows of the project asked about, for the reader to judge."""
@@ -164,6 +175,8 @@ class OfflineChat:
                 return answer
         if q.terms and not q.compare and not (ref.tables and ref.firm):
             return None  # 哪些项目的满意度…: a row question; 某某建设的经费: a project that is not there
+        if ref.firm and len(ref.tables) == 1 and not q.compare:
+            return None  # 应急物资储备了哪些物资: about the inside of one project, not a list of projects
         names = normalize_text(" ".join(p.name + p.unit_name for p in projects))
         if q.terms and not q.compare and not all(self.matcher.covers(t, names) >= 0.99 for t in q.terms):
             return None  # 一共要改造多少个道路项目: counted inside a project's text, not over projects
@@ -192,6 +205,8 @@ class OfflineChat:
             return not_found("文档只有预算和计划数，没有实际执行或完成数。")
         if q.month is not None and (q.field == "资金支出计划" or re.search(r"支出|进度|拨付|用款", q.rest)):
             return plan_answer(self.doc, p, q.month)
+        if q.field == "资金支出计划" and q.atype == "time" or q.field in _MONEY and re.search(r"(几月|什么时候|何时).{0,6}(花完|用完|支出完|全部支出|支付完)", q.rest):
+            return plan_answer(self.doc, p, None, until_all=True)  # 到几月底能全部支出
         if q.field == "资金支出计划":
             return plan_answer(self.doc, p, None)
         if q.field in ("资金用途", "绩效目标") and (q.atype or q.unit or q.terms):
@@ -216,10 +231,11 @@ class OfflineChat:
         for p in self.passages:
             if p.indicator is None:
                 continue
-            name = re.sub(r"[(（][^)）]*[)）]", "", normalize_text(p.indicator.level3))
-            for a, b in common_substrings(q.text, name, 4):
-                if b - a >= 0.7 * len(name) and any(c in q.text[a:b] for c in cues):
-                    return True
+            for cell in (p.indicator.level3, p.indicator.description):
+                name = re.sub(r"[(（][^)）]*[)）]", "", normalize_text(cell))
+                for a, b in common_substrings(q.text, name, 4):
+                    if b - a >= 0.7 * len(name) and any(c in q.text[a:b] for c in cues):
+                        return True
         return False
 
     def _named_row(self, q: Question) -> bool:
@@ -358,6 +374,8 @@ class OfflineChat:
     def _acceptable(self, s: Scored, q: Question, firm: bool) -> bool:
         if s.type_ok is False or s.in_scope is False or not counts_asked(q, s.passage, s.sentence, s.span):
             return False
+        if s.in_scope and q.terms and s.own < 0.5:
+            return False  # 应急物资储备了哪些物资: a row must say what is asked itself, not through its project's name
         if q.terms:
             return s.coverage >= MIN_COVERAGE
         return firm and (s.type_ok is True or bool(q.categories) or q.field is not None or q.column is not None)
@@ -365,7 +383,7 @@ class OfflineChat:
     def _lookup(self, q: Question, ref: Ref, before: Earlier, only: str | None = None, wide: Question | None = None) -> Answer:
         if q.years and self.doc.budget_year and any(y != self.doc.budget_year and str(y) not in self.matcher.all_text for y in q.years):
             return not_found(f"文档是 {self.doc.budget_year} 年的，没有 {'、'.join(map(str, q.years))} 年的内容。")
-        scope = {("t", t) for t in ref.tables} if ref.firm else set()
+        scope = {("t", t) for t in ref.tables} if ref.firm and ref.how != "only" else set()
         area = self._area(q) if q.section == "分项绩效目标" or q.department else None
         if area is not None:
             scope.add(("a", area.number))
@@ -392,7 +410,7 @@ class OfflineChat:
         good = [s for s in scored if self._acceptable(s, q, firm=bool(scope))]
         if wide is not None and wide.terms and (not good or good[0].own < 0.99):
             other = [s for s in self.matcher.score(wide, wide.terms, set(), near) if self._acceptable(s, wide, firm=False)]
-            if other and other[0].own >= 0.99 and other[0].passage.key not in scope:
+            if other and other[0].own >= 0.99 and other[0].passage.key not in scope and other[0].passage.kind == "row":
                 q, good = wide, other
         if not good:
             rescued = self._hybrid(q, scored)
@@ -408,6 +426,8 @@ class OfflineChat:
             return clarify(self.doc, [(t, self.doc.projects[t - 1]) for t in sorted(tables)], q, [s for s in top if s.passage.table])
         if "actual" in q.intents and not any(s.passage.indicator is not None and s.passage.indicator.actual_raw for s in top):
             return not_found("文档只有计划的指标值，没有实际完成值。")
+        if "where" in q.intents:
+            return where_answer(self.doc, top[0])
         return passage_answer(self.doc, top[:4], q)
 
     def _each(self, q: Question, scope: set, near: set, named: str) -> Answer | None:

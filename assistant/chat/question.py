@@ -92,7 +92,11 @@ def parse(text: str, mention: str = "") -> Question:
     rest = q.rest
     q.column = next((c for c, cues in lex.columns.items() if first(rest, cues)), None)
     q.defect_kind = next((k for k, cues in lex.defect_kinds.items() if first(rest, cues)), None)
-    pointed = blank(rest, [w for w in lex.question_words if len(w) >= 3])  # 那笔钱 points, it does not ask
+    pointed = blank(rest, [w for w in lex.question_words if re.search(r"钱|资金|经费", w)])  # 那笔钱 points, it does not ask
+    if q.section is None:
+        q.section = next((s for s, cues in lex.sections.items() if first(q.text, cues)), None)
+    if q.section:  # 分项绩效目标里…: the section's name is not the field 绩效目标
+        pointed = blank(pointed, list(lex.sections[q.section]))
     for label, cues in lex.fields.items() if q.column != "指标类别" else ():
         cue = first(pointed, cues)
         generic = q.field == "预算数" and q.field_cue in ("资金", "经费", "钱", "款", "预算")
@@ -118,10 +122,16 @@ def parse(text: str, mention: str = "") -> Question:
     unit = re.search(r"(?:多少|几)个(?=[\u4e00-\u9fff]{2})()|(?:多少|几)(?:个)?(" + "|".join(map(re.escape, lex.units)) + ")", rest)
     if unit and q.per is None:
         q.unit = unit.group(2) if unit.group(2) else "个"  # 多少个村庄绿化提升村: counted in 个
-        if q.atype is None or q.atype == "money" and q.unit not in ("元", "万元"):
+        if q.unit in ("月", "日", "天", "年") and re.search(r"几(月|日|号)|(?:几|多少)(?:月|日)(?:份|底|末|初|前)", rest):
+            q.atype, q.unit = "time", None  # 几月份前: a date, not a count of months
+        elif q.unit in ("元", "万元", "亿元"):
+            q.atype, q.unit = "money", None  # 多少万元: an amount
+        elif q.atype is None or q.atype == "money":
             q.atype = "quantity"
     if q.atype is None and first(rest, lex.answer_types["number"]):
         q.atype = "number"
+    if lex.has(rest, "where") and q.atype in ("number", "quantity"):
+        q.atype, q.unit = None, None  # 在第几项: a place, not a number
     q.years = [int(y) for y in _YEAR.findall(rest)]
     q.shift = next((n for w, n in _RELATIVE_YEARS if w in rest), 0)
     month = _MONTH.search(rest)
@@ -225,6 +235,9 @@ def content_terms(rest: str, q: Question | None = None) -> list[str]:
 _LEADING = set("要想应需能会得该把被将")
 
 
+_ASKING = re.compile(r"哪|几|多少|什么|怎|吗|呢|啥|谁")
+
+
 def _blank_on_word_edges(text: str, phrases: list[str], jieba, keep: list[str]) -> str:
     """Blank the phrases that sit on word boundaries: 什么时候 goes, but 预算 inside 预算控制数 stays."""
     starts, ends = {0}, {len(text)}
@@ -239,7 +252,7 @@ def _blank_on_word_edges(text: str, phrases: list[str], jieba, keep: list[str]) 
     for w in phrases:
         a = text.find(w)
         while a >= 0:
-            if a in starts and a + len(w) in ends or len(w) >= 3:
+            if a in starts and a + len(w) in ends or len(w) >= 3 or _ASKING.search(w):
                 hit[a : a + len(w)] = [True] * len(w)
             a = text.find(w, a + 1)
     return "".join("|" if h else ch for ch, h in zip(text, hit))

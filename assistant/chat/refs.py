@@ -22,6 +22,8 @@ _ORDINAL = re.compile(
 _DOCNO = re.compile(r"(?:[【\[〔(（](\d{4})[】\]〕)）])?\s*(\d{1,4})\s*号(?!项目)")
 _BUDGET_REF = re.compile(r"(?:预算|资金|金额)(?:数|是|为)?\s*(\d+(?:\.\d+)?)\s*(万元|万|元)的?(?:那个|这个|那)?项目")
 _EXPLICIT = re.compile(r"([^，。？?、的]{2,14}?)(?:那个项目|这个项目|那个|这个|那一项|这一项|那项|这项|项目的|的项目|这张表|那张表|这块|方面)")
+_NOT_ORDINAL = set("共起直样般些下次项体致定并同律半边点")
+_CODE = re.compile(r"[0-9A-Za-z]{10,}")
 _JOINERS = re.compile(r"和|与|跟|同|以及|还是|比|、|，|,|vs")
 _NUMERIC = re.compile(r"[\d.%年月日号万元个]+")
 _PREFIX = re.compile(r"^.*?(?:省|自治区|市|县|区|旗)(?=.{2,})")
@@ -119,6 +121,8 @@ class ProjectIndex:
             raw = m.group(1) or m.group(2)
             if q[m.end() : m.end() + 2] in ("部分",) or "分项" in q[m.end() : m.end() + 6]:
                 continue
+            if m.group(2) and not raw.isdigit() and q[m.end() : m.end() + 1] in _NOT_ORDINAL:
+                continue  # 项目一共, 项目一起: a word, not 项目1
             n = int(raw) if raw.isdigit() else int(chinese_number(raw) or 0)
             if n < 1:
                 continue
@@ -139,6 +143,14 @@ class ProjectIndex:
                 mention = (prefix.group(0) if prefix and any(prefix.group(0) in self.names[t - 1] for t in hits) else "") + m.group(0)
                 return Ref(hits, "docno", tied=len(hits) > 1, firm=True, mention=mention + ("文" if q[m.end() : m.end() + 1] == "文" else ""))
             return Ref(how="docno", unknown_docno=m.group(0).strip(), firm=True)
+        return None
+
+    def by_code(self, q: str) -> Ref | None:
+        """项目编码13032424P00443210083H是哪个项目: the project with that code."""
+        for m in _CODE.finditer(q):
+            hits = [t for t, p in enumerate(self.doc.projects, 1) if p.code and normalize_text(p.code).upper() == m.group(0).upper()]
+            if hits:
+                return Ref(hits, "code", firm=True, mention=m.group(0))
         return None
 
     def by_budget(self, q: str) -> Ref | None:
@@ -173,10 +185,17 @@ class ProjectIndex:
         return None
 
     def _abbreviated(self, q: str, name: str) -> str | None:
-        for tok in _tokens(q):
-            if len(tok) >= 3 and tok not in self.doc_text and abbreviation_window(tok, name):
-                return tok
-        return None
+        """The longest part of the question (3+ characters, not itself in the document) that abbreviates
+        `name`: 疾控中心 for 疾病预防控制中心, 不动产中心 for 不动产登记中心."""
+        best = None
+        for i, ch in enumerate(q):
+            if ch != name[0]:
+                continue
+            for j in range(i + 3, min(len(q), i + len(name)) + 1):
+                part = q[i:j]
+                if part[-1] == name[-1] and part not in self.doc_text and abbreviation_window(part, name) and (best is None or len(part) > len(best)):
+                    best = part
+        return best
 
     def by_name(self, q: str) -> Ref | None:
         """Fragments and abbreviations of project names; for an explicit "X那个项目", also what X does."""
@@ -232,7 +251,7 @@ class ProjectIndex:
         both = self.several(q)
         if both is not None:
             return both
-        for finder in (self.by_ordinal, self.by_budget, self.by_docno, self.by_unit, self.by_name):
+        for finder in (self.by_code, self.by_ordinal, self.by_budget, self.by_docno, self.by_unit, self.by_name):
             ref = finder(q)
             if ref is not None and (ref.tables or ref.out_of_range or ref.unknown_docno or ref.department or ref.unknown_name):
                 if ref.one is not None and ref.how != "name":  # 第5个项目的造林面积: its name's words are spent too
