@@ -60,6 +60,18 @@ def covers(term: str, text: str) -> float:
     return 0.0
 
 
+def _importance(term: str, known: bool) -> float:
+    """Single-character acts and unknown phrasing count half; pieces glued across words count nothing."""
+    if len(term) == 1:
+        return 0.5
+    if known:
+        return 1.0
+    from ..tokens import init_tokenizer
+
+    real = init_tokenizer().dt.FREQ.get(term, 0) > 0 or len(term) >= 4
+    return 0.5 if real else 0.0
+
+
 class Matcher:
     """Scores the passages of one document against a parsed question."""
 
@@ -96,7 +108,7 @@ class Matcher:
         """Every passage with its score, best first. `scope`: keys (Passage.key) the question names;
         `near`: keys it may mean (an earlier turn's project, a weak name match). Words the document never
         uses (phrasing such as 修好, 打算) do not count; single-character acts (种, 建) count half."""
-        weights = {t: self.weight(t) * (0.5 if len(t) == 1 or not self.known(t) else 1.0) for t in terms}
+        weights = {t: self.weight(t) * _importance(t, self.known(t)) for t in terms}
         total = sum(weights.values())
         out = []
         for p in self.passages:
