@@ -34,6 +34,7 @@ def field_value(p: Project, label: str) -> str:
         "绩效目标": p.goal,
         "项目编码": p.code,
         "预算单位": f"{p.unit_code}{p.unit_name}",
+        "单位编码": p.unit_code,
         "项目名称": p.name,
     }.get(label, "")
 
@@ -52,6 +53,9 @@ def field_answer(doc: Document, p: Project, label: str) -> Answer:
         return not_found(f"“{p.name}”（表{t}）的{label}未填写。")
     if label == "项目名称":
         return Answer(question="", text=f"表{t}的项目名称为“{p.name}”。", citations=[field_citation(doc, p, label, p.name)])
+    if label == "单位编码":
+        text = f"预算单位“{p.unit_name}”的单位编码为 {value}（见表{t}“{p.name}”）。"
+        return Answer(question="", text=text, citations=[field_citation(doc, p, "预算单位", value)])
     unit = " 万元" if label in MONEY else ""
     text = f"“{p.name}”（表{t}）的{label}为 {value.rstrip('。；; ')}{unit}。"
     if label == "预算数" and p.fiscal_funds is not None and p.other_funds:

@@ -83,6 +83,11 @@ class Matcher:
         self.about = {t: normalize_text(p.purpose + p.goal) for t, p in enumerate(doc.projects, 1)}
         self.all_text = normalize_text(" ".join(p.match + " " + p.heading for p in passages) + " ".join(self.names.values()))
         self._df: dict[str, int] = {}
+        from ..tokens import init_tokenizer
+
+        jieba = init_tokenizer()
+        words = {w for p in passages for w in jieba.lcut(p.match + " " + p.heading) if len(w) >= 2}
+        self.vocab = frozenset(w for w in words | set(self.names.values()) if re.fullmatch(r"[\u4e00-\u9fff]+", w))
 
     # -- words --------------------------------------------------------------------------------------
     def variants(self, term: str) -> set[str]:
@@ -196,8 +201,8 @@ def counts_asked(q: Question, p: Passage, sentence: str = "", span: str = "") ->
         return True
     own = normalize_text(sentence if ind is None else " ".join([ind.level3, ind.description]))
     words = [t for t in q.terms if t in q.head] or [q.head]
-    if ind is not None:  # a row's name: each word of what is counted, in any order (保障退休职工人数)
-        if any(covers(w, own) < 0.8 for w in words):
+    if ind is not None:  # a row's name: the word for what is counted (the other words may be its project's)
+        if covers(words[-1], own) < 0.8:
             return False
     elif not _in_order(words, normalize_text(p.text)):  # a sentence: in the question's order (签约医生 ≠ 家庭医生签约)
         return False

@@ -38,7 +38,8 @@ from .turns import Earlier, earlier_subject
 
 NOT_FOUND = "资料中未找到"
 _MONEY = ("预算数", "财政资金", "其他资金", "中期资金")
-_HEADER = ("预算数", "财政资金", "其他资金", "中期资金", "资金用途", "项目编码", "预算单位", "资金支出计划")
+_UNIT_FIELDS = ("单位编码", "预算单位")
+_HEADER = ("单位编码", "预算数", "财政资金", "其他资金", "中期资金", "资金用途", "项目编码", "预算单位", "资金支出计划")
 
 
 class OfflineChat:
@@ -70,11 +71,16 @@ class OfflineChat:
         if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", text):
             return Answer(question=question, text=f"{NOT_FOUND}。请输入要问的问题，例如：项目8的预算是多少？", not_found=True)
         ref = self.index.resolve(text)
-        q = parse(question, ref.mention if ref.firm else "")
+        q = parse(question, ref.mention if ref.firm else "", self.matcher.vocab)
         q.terms = self._repair(q.terms)
+        again = self._same_question_about(q, ref, history)
+        if again is not None:  # 那义务植树呢？: the previous question, about another project
+            answer = self.ask(again)
+            answer.question = question
+            return answer
         before = earlier_subject(self, history) if not (ref.tables or ref.department) else Earlier()
         # words that matched a project's name may instead name a row of another project (森林抚育面积)
-        wide = parse(question) if ref.how == "name" and ref.firm and not ref.explicit else None
+        wide = parse(question, "", self.matcher.vocab) if ref.how == "name" and ref.firm and not ref.explicit else None
         if wide is not None:
             wide.mention = q.mention  # what is counted must still be named apart from the project
         answer = self._answer(q, ref, before, wide)
@@ -82,6 +88,25 @@ class OfflineChat:
             answer = self._with_closest(answer, q, ref)
         answer.question = question
         return answer
+
+    def _same_question_about(self, q: Question, ref: Ref, history: History) -> str | None:
+        """For "那X呢？" naming only a project: the latest earlier question with X in place of its project."""
+        if not (ref.firm and ref.tables and ref.how != "only") or q.terms or q.field or q.atype or q.column or q.categories:
+            return None
+        if not re.search(r"呢|那|还有|再看看", q.text) or not history:
+            return None
+        from .turns import _turns
+
+        for earlier, _ in _turns(history):
+            before = self.index.resolve(normalize_text(earlier))
+            pieces = [m for m in before.mention.split("\x00") if m] if before.firm else []
+            if pieces:
+                text = normalize_text(earlier)
+                for m in sorted(pieces, key=len, reverse=True)[1:]:
+                    text = text.replace(m, "")
+                new = max((m for m in ref.mention.split("\x00") if m), key=len)
+                return text.replace(max(pieces, key=len), new, 1)
+        return None
 
     def _repair(self, terms: list[str]) -> list[str]:
         """Words the tokenizer cut across a document word: 李子 + 苗发 -> 李子苗 + 发."""
@@ -129,6 +154,8 @@ class OfflineChat:
         projects = self.index.projects(ref) if ref.tables and ref.firm else self.doc.projects
         if "defects" in q.intents or q.defect_kind or ("consistency" in q.intents and re.search(r"成本|预算|金额", q.rest)):
             return self._defects(q, ref, projects)
+        if q.field in _UNIT_FIELDS and ref.how == "unit" and ref.tables:  # 不动产登记中心的单位编码
+            return field_answer(self.doc, self.doc.projects[ref.tables[0] - 1], q.field)
         if q.field == "预算单位" and ({"count", "list", "which"} & q.intents or re.search(r"几个|多少个|哪几个|哪些", q.rest)) and not (ref.tables and ref.firm and len(ref.tables) == 1):
             return units_answer(self.doc)
         if q.section or (q.department and not ref.tables):
@@ -442,7 +469,7 @@ class OfflineChat:
         ask = re.sub(r"^(?:分别|各自|各|都)", "", tail.group(0)) if tail else "是多少"
         found: list[Scored] = []
         for piece in pieces:
-            part = parse(piece.replace(tail.group(0), "") + ask if tail else piece + ask, "\x00".join(q.mention) if scope else "")
+            part = parse(piece.replace(tail.group(0), "") + ask if tail else piece + ask, "\x00".join(q.mention) if scope else "", self.matcher.vocab)
             if not part.terms:
                 return None
             good = [s for s in self.matcher.score(part, part.terms, scope, near, named) if self._acceptable(s, part, firm=bool(scope))]

@@ -81,8 +81,9 @@ def condition(text: str) -> tuple[str, float, str] | None:
     return None
 
 
-def parse(text: str, mention: str = "") -> Question:
-    """Read a question; `mention` is the part that named a project (left out of `rest`)."""
+def parse(text: str, mention: str = "", vocab: frozenset[str] = frozenset()) -> Question:
+    """Read a question; `mention` is the part that named a project (left out of `rest`); `vocab`, the
+    open document's words, guides how the question is cut into words (监控服务合同期: 合同, not 同期)."""
     lex = lexicon()
     q = Question(text=normalize_text(text))
     q.rest = q.text
@@ -97,6 +98,7 @@ def parse(text: str, mention: str = "") -> Question:
         q.section = next((s for s, cues in lex.sections.items() if first(q.text, cues)), None)
     if q.section:  # 分项绩效目标里…: the section's name is not the field 绩效目标
         pointed = blank(pointed, list(lex.sections[q.section]))
+    pointed = re.sub(r"(?:绩效)?目标表", "|", pointed)  # 几张绩效目标表: the tables, not the field 绩效目标
     for label, cues in lex.fields.items() if q.column != "指标类别" else ():
         cue = first(pointed, cues)
         generic = q.field == "预算数" and q.field_cue in ("资金", "经费", "钱", "款", "预算")
@@ -115,6 +117,8 @@ def parse(text: str, mention: str = "") -> Question:
     if per:
         after = re.match(r"(" + "|".join(map(re.escape, lex.units)) + ")", rest[rest.find(per) + len(per) :])
         q.per = after.group(1) if after and per == "每" else ("" if per != "每" else None)
+        if q.per in ("年", "月", "天", "日", "次") and not re.search(r"多少钱|多少元|单价|费用|标准", rest):
+            q.per = None  # 每年能接诊多少人次: how often, not a unit price
         if q.per is not None:
             q.atype = "money"
             if q.field == "预算数":
@@ -150,7 +154,7 @@ def parse(text: str, mention: str = "") -> Question:
     q.row_follow_up = bool(first(q.text, lex.row_follow_up))
     q.section = next((s for s, cues in lex.sections.items() if first(q.text, cues)), None)
     q.department = bool(first(q.text, lex.department))
-    q.terms = content_terms(rest, q)
+    q.terms = content_terms(rest, q, vocab)
     q.head = counted_noun(rest, q.terms, q.unit) if q.atype in ("number", "quantity") else None
     q.numbers = [float(x) for x in re.findall(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.]*\s*年)", rest)]
     return q
@@ -161,7 +165,7 @@ def counted_noun(rest: str, terms: list[str], unit: str | None = None) -> str | 
     多少+unit (多少株李子苗), else the run right before it (签约医生有多少名). None when the unit alone says
     it (乡村奖补要验收几个村)."""
     lex = lexicon()
-    m = re.search(r"多少|几|多长|多大|多高|多远", rest)
+    m = re.search(r"多少|几", rest)
     if not m or not terms:
         return None
     keep = [False] * len(rest)
@@ -193,7 +197,7 @@ def blank(text: str, phrases: list[str]) -> str:
     return "".join("|" if h else ch for ch, h in zip(text, hit))
 
 
-def content_terms(rest: str, q: Question | None = None) -> list[str]:
+def content_terms(rest: str, q: Question | None = None, vocab: frozenset[str] = frozenset()) -> list[str]:
     """The words of `rest` a passage must match: words that are not question, soft, intent, field, column
     or unit words, not numbers and not single characters. A cue inside a longer word stays (预算 in
     预算控制数); synonym phrases of lexicon.yaml stay whole (群众评价 is one word, not 群众 + 评价)."""
@@ -215,7 +219,7 @@ def content_terms(rest: str, q: Question | None = None) -> list[str]:
     pieces = re.split("(" + "|".join(map(re.escape, keep)) + ")", text) if keep else [text]
     out = []
     for piece in pieces:
-        for tok in [piece] if piece in lex.synonyms else jieba.lcut(piece):
+        for tok in [piece] if piece in lex.synonyms else segment(piece, vocab, jieba):
             tok = tok.strip("|")
             if len(tok) == 2 and tok[0] in _LEADING:
                 tok = tok[1:]  # 要种 -> 种 (an act of lexicon.yaml), 要换 -> 换 (dropped below)
@@ -233,6 +237,25 @@ def content_terms(rest: str, q: Question | None = None) -> list[str]:
 
 
 _LEADING = set("要想应需能会得该把被将")
+
+
+def segment(text: str, vocab: frozenset[str], jieba) -> list[str]:
+    """Words of `text`: the document's own words first (longest match), jieba for the rest."""
+    if not vocab:
+        return jieba.lcut(text)
+    out, gap, i = [], "", 0
+    while i < len(text):
+        word = next((text[i:j] for j in range(min(len(text), i + 8), i + 1, -1) if text[i:j] in vocab), None)
+        if word is None:
+            gap += text[i]
+            i += 1
+            continue
+        if gap:
+            out += jieba.lcut(gap)
+            gap = ""
+        out.append(word)
+        i += len(word)
+    return out + (jieba.lcut(gap) if gap else [])
 
 
 _ASKING = re.compile(r"哪|几|多少|什么|怎|吗|呢|啥|谁")
