@@ -9,7 +9,7 @@ import re
 
 from ..categories import canonical_level1, canonical_level2
 from ..models import Answer, Citation, Document, Indicator, Project
-from ..values import format_wan
+from ..values import format_wan, normalize_text
 from .passages import row_citation
 from .question import Question
 
@@ -59,7 +59,7 @@ def budgets(doc: Document, projects: list[Project], q: Question, scope: str) -> 
         hits = [p for p in valid if low - 1e-9 <= p.budget <= top + 1e-9]
         head = f"{label}预算数在{q.compare[1]:g}到{float(high):g}{unit or '万元'}之间的项目"
         return list_answer(doc, head, hits, budget_cites(doc, hits))
-    if q.compare and (q.field == "预算数" or q.compare[2] in ("万元", "万", "元")):
+    if q.compare and (q.field == "预算数" or q.compare[2] in ("万元", "万", "元") and not q.terms):
         op, num, unit = q.compare
         limit = num / (1e4 if unit == "元" else 1)
         hits = [p for p in valid if _OPS[op](p.budget, limit)]
@@ -122,6 +122,37 @@ def in_category(ind: Indicator, category: str) -> bool:
             return l1 == "满意度指标" or "满意度" in ind.level3
         return l1 == category
     return canonical_level2(ind.level2) == category or (category == "满意度指标" and "满意度" in ind.level3)
+
+
+def value_rows(doc: Document, projects: list[Project], q: Question) -> Answer | None:
+    """哪个项目的预算控制数是15000元: rows named by the question whose value is the one stated."""
+    if not q.compare or q.compare[0] != "=" or not q.terms:
+        return None
+    from .lookup import covers
+
+    num, unit = q.compare[1], q.compare[2]
+    hits = []
+    for p in projects:
+        for i in p.indicators:
+            name = normalize_text(i.level3 + i.description)
+            if i.value.number is None or not all(covers(t, name) >= 0.8 for t in q.terms):
+                continue
+            same = abs(i.value.number - num) < 1e-9 and (not unit or unit in i.value_raw or unit == "%" and i.value.kind == "percentage")
+            if same:
+                hits.append((p, i))
+    if not hits:
+        return None
+    return _rows_answer(doc, f"{'、'.join(q.terms)}为 {num:g}{unit} 的项目", hits, hits)
+
+
+def share_of_total(doc: Document, p: Project, q: Question) -> Answer | None:
+    """项目9的预算占部门总预算的比例: the project's budget over the document's total, computed."""
+    total = doc.total_budget()
+    if p.budget is None or not total:
+        return None
+    share = p.budget / total * 100
+    text = f"“{p.name}”（表{_table(doc, p)}）预算数 {format_wan(p.budget)} 万元，占全部 {len(doc.projects)} 个项目预算数合计 {total:.2f} 万元的 {share:.2f}%。"
+    return Answer(question="", text=text, citations=budget_cites(doc, [p]))
 
 
 def category_rows(doc: Document, projects: list[Project], q: Question) -> Answer | None:

@@ -124,8 +124,12 @@ def _wants(q: Question, *words: str) -> bool:
     return any(w in q.text for w in words)
 
 
-def rows_answer(doc: Document, rows: list[tuple[int, Project, Indicator]], q: Question) -> Answer:
+def rows_answer(doc: Document, rows: list[tuple[int, Project, Indicator]], q: Question, count: bool = False) -> Answer:
     parts, cites = [], []
+    if count and rows:  # 这个项目有几个指标
+        t, p, _ = rows[0]
+        names = "；".join(f"“{i.level3}” {i.value_raw}" for _, _, i in rows)
+        return Answer(question="", text=f"“{p.name}”（表{t}）共设置 {len(rows)} 个指标：{names}。", citations=[row_citation(doc, t, p.name, i) for _, _, i in rows])
     for t, p, ind in rows:
         level2 = canonical_level2(ind.level2) or ind.level2
         head = f"“{p.name}”（表{t}）的“{ind.level3}”（{level2}）"

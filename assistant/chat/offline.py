@@ -164,6 +164,8 @@ class OfflineChat:
                 return answer
         if self._row_named_whole(q):
             return self._lookup(q, ref, before, wide=wide)
+        if ref.tied and ref.firm and q.categories and not {"list", "which", "sum"} & q.intents:
+            return self._clarify(q, ref, before)  # 公卫项目有几个质量指标: which of the two is meant
         plural = bool({"list", "sum", "count", "which"} & q.intents) or len(ref.tables) > 1 and not ref.tied
         if not (ref.tables and ref.firm) or plural or ref.tied and ({"more", "less", "sum"} & q.intents) or q.categories:
             answer = self._across(q, ref, projects)
@@ -183,6 +185,12 @@ class OfflineChat:
             return not_found(f"问题问的是项目的{q.field}，但文档中没有与“{'、'.join(q.terms) or '该名称'}”对应的项目。")
         if ref.one is not None and ref.firm:
             p = self.doc.projects[ref.one - 1]
+            if re.search(r"占.{0,12}(比例|比重|百分之|多少%|几成)", q.text) and q.field in (None, "预算数"):
+                share = agg.share_of_total(self.doc, p, q)  # 占总预算的比例: computed, not looked up
+                if share is not None:
+                    return share
+            if not q.terms and not q.categories and re.search(r"(几|多少)(个|项|条)指标|指标(有|共)?(几|多少)", q.text):
+                return rows_answer(self.doc, [(ref.one, p, i) for i in p.indicators], q, count=True)
             answer = self._field(q, p)
             if answer is not None:
                 return answer
@@ -195,6 +203,7 @@ class OfflineChat:
         scope = self._scope_label(ref)
         listing = bool({"list", "which", "count"} & q.intents) or not (ref.tables and ref.firm)
         for answer in (
+            agg.value_rows(self.doc, projects, q),
             agg.spending_plans(self.doc, projects, q) if listing else None,
             agg.category_rows(self.doc, projects, q),
         ):
@@ -237,7 +246,8 @@ class OfflineChat:
         if q.field == "资金支出计划":
             return plan_answer(self.doc, p, None)
         if q.field in ("资金用途", "绩效目标") and (q.atype or q.unit or q.terms):
-            return self._lookup(q, Ref([self.doc.projects.index(p) + 1], "name", firm=True), Earlier(), only=q.field)
+            answer = self._lookup(q, Ref([self.doc.projects.index(p) + 1], "name", firm=True), Earlier(), only=q.field)
+            return None if answer.not_found else answer  # not in that field: the rows may say it
         if q.field is None:
             return None
         if q.terms:
@@ -401,7 +411,7 @@ class OfflineChat:
     def _acceptable(self, s: Scored, q: Question, firm: bool) -> bool:
         if s.type_ok is False or s.in_scope is False or not counts_asked(q, s.passage, s.sentence, s.span):
             return False
-        if s.in_scope and q.terms and s.own < 0.5:
+        if s.in_scope and q.terms and s.own <= 0:
             return False  # 应急物资储备了哪些物资: a row must say what is asked itself, not through its project's name
         if q.terms:
             return s.coverage >= MIN_COVERAGE

@@ -99,6 +99,7 @@ def parse(text: str, mention: str = "", vocab: frozenset[str] = frozenset()) -> 
     if q.section:  # 分项绩效目标里…: the section's name is not the field 绩效目标
         pointed = blank(pointed, list(lex.sections[q.section]))
     pointed = re.sub(r"(?:绩效)?目标表", "|", pointed)  # 几张绩效目标表: the tables, not the field 绩效目标
+    pointed = re.sub(r"预算(?=控制|执行|完成)", "|", pointed)  # 预算控制数: a row, not the field 预算数
     for label, cues in lex.fields.items() if q.column != "指标类别" else ():
         cue = first(pointed, cues)
         generic = q.field == "预算数" and q.field_cue in ("资金", "经费", "钱", "款", "预算")

@@ -209,7 +209,7 @@ class ProjectIndex:
                     continue  # a repeat (签约 again in 签约医生) describes what is asked, not the project
                 spans.append(s)
             for tok in _tokens(q):
-                if tok not in self.doc_text and not any(tok in s for s in spans) and abbreviation_window(tok, name):
+                if tok not in self.doc_text and tok not in self.cues and not any(tok in s for s in spans) and abbreviation_window(tok, name):
                     spans.append(tok)
             score = sum(self.weight(s) if s in name else 0.8 * self.weight(abbreviation_window(s, name) or "") for s in spans)
             scores.append((score, t, spans))
@@ -223,7 +223,8 @@ class ProjectIndex:
         whole = [s for s in spans for n in self.names if s == n or (len(s) >= 4 and len(s) >= 0.8 * len(n) and s in n)]
         covered = [x for x in explicit if _coverage(x, spans) >= 0.99] + whole  # 我想了解国土空间规划项目的…
         partial = [x for x in explicit if 0 < _coverage(x, spans) < 0.7]
-        firm = bool(covered) or max(len(s) for s in top[0][1]) >= 3 or (
+        abbreviated = any(s not in self.names[t - 1] for t, sp in top for s in sp)  # 公卫: named on purpose
+        firm = bool(covered) or abbreviated or max(len(s) for s in top[0][1]) >= 3 or (
             len(top) == 1 and chars / max(len(self.names[top[0][0] - 1]), 1) >= 0.3
         )
         ref = Ref([t for t, _ in top], "name", tied=len(top) > 1, firm=firm, mention="\x00".join(spans), explicit=bool(covered))
