@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from ..models import Answer, Citation, Document, Finding, Project
-from ..values import chinese_number, format_wan, normalize_text
+from ..models import Answer, Document, Finding, Project
+from ..values import format_wan, normalize_text
 from . import aggregates as agg
 from .answers import (
     clarify,
@@ -26,15 +26,16 @@ from .answers import (
     units_answer,
     where_answer,
 )
-from .citations import locate
+from .defects import defects_answer
 from .lexicon import lexicon
 from .lookup import MIN_COVERAGE, Matcher, Scored, counts_asked
-from .passages import Passage, document_passages, part_citation, row_citation
-from .question import Question, parse
+from .partone import area_answer, find_area, part_one, title_words
+from .passages import Passage, document_passages
+from .question import Question, hard_word, parse
 from .refs import ProjectIndex, Ref, common_substrings
 from .search import HybridSearch
 from .stream import AnswerStream, History
-from .turns import Earlier, earlier_subject
+from .turns import Earlier, earlier_subject, same_question_about
 
 NOT_FOUND = "资料中未找到"
 _MONEY = ("预算数", "财政资金", "其他资金", "中期资金")
@@ -73,7 +74,7 @@ class OfflineChat:
         ref = self.index.resolve(text)
         q = parse(question, ref.mention if ref.firm else "", self.matcher.vocab)
         q.terms = self._repair(q.terms)
-        again = self._same_question_about(q, ref, history)
+        again = same_question_about(self, q, ref, history)
         if again is not None:  # 那义务植树呢？: the previous question, about another project
             answer = self.ask(again)
             answer.question = question
@@ -88,25 +89,6 @@ class OfflineChat:
             answer = self._with_closest(answer, q, ref)
         answer.question = question
         return answer
-
-    def _same_question_about(self, q: Question, ref: Ref, history: History) -> str | None:
-        """For "那X呢？" naming only a project: the latest earlier question with X in place of its project."""
-        if not (ref.firm and ref.tables and ref.how != "only") or q.terms or q.field or q.atype or q.column or q.categories:
-            return None
-        if not re.search(r"呢|那|还有|再看看", q.text) or not history:
-            return None
-        from .turns import _turns
-
-        for earlier, _ in _turns(history):
-            before = self.index.resolve(normalize_text(earlier))
-            pieces = [m for m in before.mention.split("\x00") if m] if before.firm else []
-            if pieces:
-                text = normalize_text(earlier)
-                for m in sorted(pieces, key=len, reverse=True)[1:]:
-                    text = text.replace(m, "")
-                new = max((m for m in ref.mention.split("\x00") if m), key=len)
-                return text.replace(max(pieces, key=len), new, 1)
-        return None
 
     def _repair(self, terms: list[str]) -> list[str]:
         """Words the tokenizer cut across a document word: 李子 + 苗发 -> 李子苗 + 发."""
@@ -153,13 +135,13 @@ class OfflineChat:
             ref = Ref([1], "only", firm=True)  # a one-table document: every question is about its project
         projects = self.index.projects(ref) if ref.tables and ref.firm else self.doc.projects
         if "defects" in q.intents or q.defect_kind or ("consistency" in q.intents and re.search(r"成本|预算|金额", q.rest)):
-            return self._defects(q, ref, projects)
+            return defects_answer(self, q, ref, projects)
         if q.field in _UNIT_FIELDS and ref.how == "unit" and ref.tables:  # 不动产登记中心的单位编码
             return field_answer(self.doc, self.doc.projects[ref.tables[0] - 1], q.field)
         if q.field == "预算单位" and ({"count", "list", "which"} & q.intents or re.search(r"几个|多少个|哪几个|哪些", q.rest)) and not (ref.tables and ref.firm and len(ref.tables) == 1):
             return units_answer(self.doc)
         if q.section or (q.department and not ref.tables):
-            answer = self._part_one(q)
+            answer = part_one(self, q)
             if answer is not None:
                 return answer
         if self._row_named_whole(q):
@@ -173,12 +155,12 @@ class OfflineChat:
                 return answer
         if ref.tied and ref.firm and len(ref.tables) > 1 and not plural:
             return self._clarify(q, ref, before)
-        area = self._area(q)
-        if area is not None and ref.how == "name" and len(self._title_words(area, q.text)[0] if self._title_words(area, q.text) else "") > max(map(len, ref.mention.split("\x00"))):
+        area = find_area(self, q)
+        if area is not None and ref.how == "name" and len(title_words(self, area, q.text)[0] if title_words(self, area, q.text) else "") > max(map(len, ref.mention.split("\x00"))):
             ref = Ref()  # 城乡规划工作的目标: the 分项 named in full, not the project sharing 规划
         if not (ref.tables and ref.firm):
-            if area is not None and (q.field == "绩效目标" or not set(q.terms) - set(self._title_words(area))):
-                return self._area_answer(area)
+            if area is not None and (q.field == "绩效目标" or not set(q.terms) - set(title_words(self, area))):
+                return area_answer(self, area)
         if ref.unknown_name and (q.field or not q.terms):
             return not_found(f"文档中没有名称或内容与“{ref.unknown_name}”对应的项目。")
         if q.field in _HEADER and not (ref.tables and ref.firm) and not self._named_row(q):
@@ -310,103 +292,6 @@ class OfflineChat:
         scored = self.matcher.score(q, q.terms, {("t", t)}, set())
         return any(s.passage.table == t and self._acceptable(s, q, firm=True) for s in scored[:3])
 
-    def _part_one(self, q: Question) -> Answer | None:
-        lex = lexicon()
-        n = re.search(r"第\s*([0-9一二三四五六七八九十]+)\s*[条项点个]", q.text)
-        if n and q.section in ("工作保障措施", "分项绩效目标"):  # 保障措施第三条, 分项目标第2项
-            k = int(n.group(1)) if n.group(1).isdigit() else int(chinese_number(n.group(1)) or 0)
-            if q.section == "分项绩效目标":
-                area = next((a for a in self.doc.goal_areas if a.number == k), None)
-                return self._area_answer(area) if area else not_found(f"分项绩效目标没有第{k}项。")
-            items = [p for p in self.passages if p.section == "工作保障措施" and p.item == k]
-            if not items:
-                return not_found(f"工作保障措施没有第{k}条。")
-            return Answer(question="", text=f"工作保障措施第{k}条：" + "".join(p.text for p in items), citations=[p.citation for p in items])
-        if q.section == "总体绩效目标" and q.terms:  # 总体目标里关于城乡规划的职责: that section only
-            scored = [s for s in self.matcher.score(q, q.terms, {("s", "总体绩效目标")}, set()) if s.passage.section == "总体绩效目标"]
-            good = [s for s in scored if s.coverage >= MIN_COVERAGE]
-            return passage_answer(self.doc, good[:1], q) if good else None
-        if q.section == "分项绩效目标" and not q.terms and self.doc.goal_areas:
-            areas = self.doc.goal_areas
-            text = f"部门共有 {len(areas)} 项分项绩效目标：" + "；".join(f"{a.number}、{a.title}" for a in areas) + "。"
-            cites = [part_citation(self.doc, "分项绩效目标", a.goal or a.title, a.number) for a in areas]
-            return Answer(question="", text=text, citations=[c for c in (locate(self.doc, c) for c in cites) if c])
-        if q.section == "工作保障措施" and not q.terms and self.doc.safeguards:
-            heads = [p for p in self.passages if p.section == "工作保障措施" and p.text == p.heading]
-            items = heads or [p for p in self.passages if p.section == "工作保障措施"]
-            text = f"工作保障措施共 {len(items)} 条：" + "".join(p.text for p in items)
-            return Answer(question="", text=text, citations=[p.citation for p in items])
-        if q.section == "总体绩效目标" and not q.terms and self.doc.overall_goal:
-            items = [p for p in self.passages if p.section == "总体绩效目标"]
-            return Answer(question="", text="总体绩效目标：" + "".join(p.text for p in items), citations=[p.citation for p in items])
-        area = self._area(q)
-        if area is not None and (q.field == "绩效目标" or not q.terms or lex.has(q.rest, "list")):
-            return self._area_answer(area)
-        return None
-
-    def _area(self, q: Question):
-        """The 分项绩效目标 a question names by its title (矿山管理那一项 -> 依法加强矿山管理)."""
-        best, found = 0, None
-        for a in self.doc.goal_areas:
-            n = len("".join(self._title_words(a, q.text)))
-            if n > best:
-                best, found = n, a
-        pointed = q.section == "分项绩效目标" or q.department or re.search(r"那一项|这一项|哪一项|分项", q.text)
-        return found if best >= 3 or (best >= 2 and pointed) else None
-
-    def _title_words(self, a, text: str | None = None) -> list[str]:
-        title = normalize_text(a.title)
-        if text is None:
-            return [t for t in self.matcher.variants(title)] + [title[i : i + 2] for i in range(len(title) - 1)] + [title[i : i + 3] for i in range(len(title) - 2)] + [title[i : i + 4] for i in range(len(title) - 3)]
-        return [text[s:b] for s, b in common_substrings(text, title) if text[s:b] not in self.index.noise]
-
-    def _area_answer(self, a) -> Answer:
-        text = f"分项绩效目标第{a.number}项“{a.title}”：绩效目标为“{a.goal}”"
-        if a.indicators_text:
-            text += f"；绩效指标为“{a.indicators_text}”"
-        cites = [part_citation(self.doc, "分项绩效目标", s, a.number) for s in (a.goal, a.indicators_text) if s]
-        return Answer(question="", text=text + "。", citations=cites)
-
-    def _defects(self, q: Question, ref: Ref, projects: list[Project]) -> Answer:
-        if "consistency" in q.intents and ref.one is not None:
-            answer = agg.cost_vs_budget(self.doc, self.doc.projects[ref.one - 1])
-            if answer is not None:
-                return answer
-        if self.findings is None:
-            from ..review.reviewer import review_document
-
-            self.findings = review_document(self.doc).findings
-        found = list(self.findings)
-        if "consistency" in q.intents:
-            found = [f for f in found if f.category == "cost_mismatch"]
-        if q.defect_kind:
-            found = [f for f in found if f.category == q.defect_kind]
-        if ref.tables:
-            names = {p.name for p in projects}
-            found = [f for f in found if f.project in names]
-        if q.categories or q.terms:  # 指标值的问题 / 满意度有什么问题: the findings about those rows first
-            words = [normalize_text(w) for w in q.terms + [c.replace("指标", "") for c in q.categories]]
-            hits = [f for f in found if any(w in normalize_text(f"{f.indicator or ''}{f.message}{f.evidence}") for w in words)]
-            found = hits or found
-        if not found:
-            return Answer(question="", text="审核规则未发现此类问题。", citations=[])
-        lines = [f"{i}. {f.project or '全文'}{('｜' + f.indicator) if f.indicator else ''}：{f.message}（原文：{f.evidence}）" for i, f in enumerate(found[:30], 1)]
-        raw = []
-        for f in found[:30]:
-            raw.append(Citation(document=self.doc.source_file, project=f.project, row=f.location.row, field=f.category, quote=f.evidence, location=f.location))
-            raw += self._quoted_rows(f)
-        cites = [c for c in (locate(self.doc, c) for c in raw) if c is not None]
-        return Answer(question="", text=f"共发现 {len(found)} 处：\n" + "\n".join(lines), citations=cites)
-
-    def _quoted_rows(self, f: Finding) -> list[Citation]:
-        """Rows of the finding's project whose value its message quotes (单价×数量“≥1000批次”)."""
-        p = next((p for p in self.doc.projects if p.name == f.project), None)
-        if p is None:
-            return []
-        quoted = set(re.findall(r"“([^”]{2,30})”", f.message))
-        t = self.doc.projects.index(p) + 1
-        return [row_citation(self.doc, t, p.name, i) for i in p.indicators if i.value_raw in quoted and i.source.row != f.location.row]
-
     # -- the passage that answers ------------------------------------------------------------------
     def _acceptable(self, s: Scored, q: Question, firm: bool) -> bool:
         if s.type_ok is False or s.in_scope is False or not counts_asked(q, s.passage, s.sentence, s.span):
@@ -421,7 +306,7 @@ class OfflineChat:
         if q.years and self.doc.budget_year and any(y != self.doc.budget_year and str(y) not in self.matcher.all_text for y in q.years):
             return not_found(f"文档是 {self.doc.budget_year} 年的，没有 {'、'.join(map(str, q.years))} 年的内容。")
         scope = {("t", t) for t in ref.tables} if ref.firm and ref.how != "only" else set()
-        area = self._area(q) if q.section == "分项绩效目标" or q.department else None
+        area = find_area(self, q) if q.section == "分项绩效目标" or q.department else None
         if area is not None:
             scope.add(("a", area.number))
         near = {("t", t) for t in ref.tables} | {("t", t) for t in before.tables} | before.keys
@@ -509,31 +394,6 @@ class OfflineChat:
             if missing:
                 return f"文档中没有与“{'、'.join(missing)}”直接对应的内容。"
         return "文档中没有与该问题直接对应的内容。"
-
-
-def hard_word(term: str) -> bool:
-    """A content word whose absence from the document means the question cannot be answered from it:
-    a real word (in the dictionary, or a long run of several) that names a thing. Verbs and adverbs
-    (修好, 打算) are phrasing, and pieces the tokenizer made up across words (份前, 底能) are noise."""
-    import jieba.posseg as pseg
-
-    from ..tokens import init_tokenizer
-
-    jieba = init_tokenizer()
-    if not real_word(term, jieba):
-        return False
-    flags = [w.flag for w in pseg.lcut(term)]
-    return any(f[:1] in ("n", "l", "j", "i", "e", "x", "z") or f == "vn" for f in flags)
-
-
-def real_word(term: str, jieba=None) -> bool:
-    """Whether the tokenizer knows the word (or it is long enough to be a name), rather than having
-    glued two characters of neighbouring words together."""
-    if jieba is None:
-        from ..tokens import init_tokenizer
-
-        jieba = init_tokenizer()
-    return jieba.dt.FREQ.get(term, 0) > 0 or len(term) >= 4 or not re.fullmatch(r"[\u4e00-\u9fff]+", term)
 
 
 __all__ = ["NOT_FOUND", "OfflineChat", "Passage", "format_wan"]

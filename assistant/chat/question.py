@@ -280,3 +280,28 @@ def _blank_on_word_edges(text: str, phrases: list[str], jieba, keep: list[str]) 
                 hit[a : a + len(w)] = [True] * len(w)
             a = text.find(w, a + 1)
     return "".join("|" if h else ch for ch, h in zip(text, hit))
+
+
+def hard_word(term: str) -> bool:
+    """A content word whose absence from the document means the question cannot be answered from it:
+    a real word (in the dictionary, or a long run of several) that names a thing. Verbs and adverbs
+    (修好, 打算) are phrasing, and pieces the tokenizer made up across words (份前, 底能) are noise."""
+    import jieba.posseg as pseg
+
+    from ..tokens import init_tokenizer
+
+    jieba = init_tokenizer()
+    if not real_word(term, jieba):
+        return False
+    flags = [w.flag for w in pseg.lcut(term)]
+    return any(f[:1] in ("n", "l", "j", "i", "e", "x", "z") or f == "vn" for f in flags)
+
+
+def real_word(term: str, jieba=None) -> bool:
+    """Whether the tokenizer knows the word (or it is long enough to be a name), rather than having
+    glued two characters of neighbouring words together."""
+    if jieba is None:
+        from ..tokens import init_tokenizer
+
+        jieba = init_tokenizer()
+    return jieba.dt.FREQ.get(term, 0) > 0 or len(term) >= 4 or not re.fullmatch(r"[\u4e00-\u9fff]+", term)

@@ -3,11 +3,14 @@ about the project, 分项 or row the conversation is on."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..models import Answer, Indicator, Project
 from ..values import normalize_text
+from .question import Question
+from .refs import Ref
 from .stream import History
 
 if TYPE_CHECKING:
@@ -53,3 +56,22 @@ def earlier_subject(chat: OfflineChat, history: History) -> Earlier:
         if ref.one is not None and ref.firm:
             return Earlier({ref.one})
     return Earlier()
+
+
+def same_question_about(chat: OfflineChat, q: Question, ref: Ref, history: History) -> str | None:
+    """For "那X呢？" naming only a project: the latest earlier question with X in place of its project."""
+    if not (ref.firm and ref.tables and ref.how != "only") or q.terms or q.field or q.atype or q.column or q.categories:
+        return None
+    if not re.search(r"呢|那|还有|再看看", q.text) or not history:
+        return None
+
+    for earlier, _ in _turns(history):
+        before = chat.index.resolve(normalize_text(earlier))
+        pieces = [m for m in before.mention.split("\x00") if m] if before.firm else []
+        if pieces:
+            text = normalize_text(earlier)
+            for m in sorted(pieces, key=len, reverse=True)[1:]:
+                text = text.replace(m, "")
+            new = max((m for m in ref.mention.split("\x00") if m), key=len)
+            return text.replace(max(pieces, key=len), new, 1)
+    return None
