@@ -152,6 +152,8 @@ def rows_answer(doc: Document, rows: list[tuple[int, Project, Indicator]], q: Qu
             text += f"，实际完成值为 {ind.actual_raw}"
             cites.append(row_citation(doc, t, p.name, ind, ind.actual_raw, "实际完成值"))
         extra = [c for c in (ind.description, ind.basis) if c and c != ind.level3 and any(w in normalize_text(c) for w in q.terms if w not in normalize_text(ind.level3))]
+        if q.atype is None and re.search(r"什么|怎么|如何|怎样|哪些", q.text) and ind.description and ind.description != ind.level3 and ind.description not in extra:
+            extra.insert(0, ind.description)  # 按什么标准发放: the row's description says how
         if _wants(q, "调查", "问卷", "回访", "怎么评", "如何评", "方式", "方法"):
             extra += [c for c in (ind.description, ind.basis) if c and c not in extra and re.search(r"调查|问卷|回访|测评|抽样", c)]
         if extra:

@@ -68,6 +68,9 @@ class OfflineChat:
         return AnswerStream(run())
 
     def ask(self, question: str, history: History = ()) -> Answer:
+        parts = [x for x in re.split(r"(?<=[？?])", question.strip()) if len(normalize_text(x)) >= 4]
+        if len(parts) > 1:  # 建档率要多少？那高血压患者规范管理率呢？: each question in turn, the later as follow-ups
+            return self._several(question, parts, history)
         text = normalize_text(question)
         if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", text):
             return Answer(question=question, text=f"{NOT_FOUND}。请输入要问的问题，例如：项目8的预算是多少？", not_found=True)
@@ -89,6 +92,16 @@ class OfflineChat:
             answer = self._with_closest(answer, q, ref)
         answer.question = question
         return answer
+
+    def _several(self, question: str, parts: list[str], history: History) -> Answer:
+        turns, answers = list(history or ()), []
+        for part in parts:
+            a = self.ask(part, turns)
+            answers.append(a)
+            turns.append(a)
+        text = "\n".join(f"{i}. {a.text}" for i, a in enumerate(answers, 1))
+        cites = [c for a in answers for c in a.citations]
+        return Answer(question=question, text=text, citations=cites, not_found=all(a.not_found for a in answers))
 
     def _repair(self, terms: list[str]) -> list[str]:
         """Words the tokenizer cut across a document word: 李子 + 苗发 -> 李子苗 + 发."""
@@ -221,7 +234,8 @@ class OfflineChat:
             return not_found(f"文档是 {self.doc.budget_year} 年的预算，没有 {'、'.join(map(str, q.years))} 年的数据。")
         if "actual" in q.intents and not any(i.actual_raw for i in p.indicators):
             return not_found("文档只有预算和计划数，没有实际执行或完成数。")
-        if q.month is not None and (q.field == "资金支出计划" or re.search(r"支出|进度|拨付|用款", q.rest)):
+        month_only = q.month is not None and not q.terms and q.atype is None and q.field is None and q.follow_up
+        if q.month is not None and (q.field == "资金支出计划" or re.search(r"支出|进度|拨付|用款", q.rest) or month_only):
             return plan_answer(self.doc, p, q.month)
         if q.field == "资金支出计划" and q.atype == "time" or q.field in _MONEY and re.search(r"(几月|什么时候|何时).{0,6}(花完|用完|支出完|全部支出|支付完)", q.rest):
             return plan_answer(self.doc, p, None, until_all=True)  # 到几月底能全部支出
@@ -330,6 +344,9 @@ class OfflineChat:
             cat = q.categories[0]
             scored = [s for s in scored if s.passage.indicator is None or agg.in_category(s.passage.indicator, cat)] or scored
         good = [s for s in scored if self._acceptable(s, q, firm=bool(scope))]
+        other_years = [str(y) for y in q.years if y != self.doc.budget_year]
+        if other_years:  # 去年发生面积, 2023年造林绿化面积: the passage itself must be about that year
+            good = [s for s in good if all(y in s.passage.match + normalize_text(s.passage.value) for y in other_years)]
         if wide is not None and wide.terms and (not good or good[0].own < 0.99):
             other = [s for s in self.matcher.score(wide, wide.terms, set(), near) if self._acceptable(s, wide, firm=False)]
             if other and other[0].own >= 0.99 and other[0].passage.key not in scope and other[0].passage.kind == "row":
@@ -383,6 +400,8 @@ class OfflineChat:
             return None
         best = scored[0]
         if best.coverage < 0.45 or best.type_ok is False or best.in_scope is False or not counts_asked(q, best.passage, best.sentence, best.span):
+            return None
+        if any(str(y) not in best.passage.match + normalize_text(best.passage.value) for y in q.years if y != self.doc.budget_year):
             return None
         top = self.search.top(q.text, [s.passage for s in scored[:10]])
         return best if top is not None and top is best.passage else None

@@ -163,15 +163,16 @@ class ProjectIndex:
 
     def by_unit(self, q: str) -> Ref | None:
         dept = short_names(self.doc.department) if self.doc.department else []
-        best: tuple[int, str, list[int]] | None = None
+        best: tuple[str, str, list[int]] | None = None  # (the unit's name as matched, the question's words, tables)
         for u in self.doc.units:
             for s in short_names(u.name):
                 found = s if s in q else self._abbreviated(q, s)
                 if found and (best is None or len(found) > len(best[1])):
-                    best = (0, found, [t for t, p in enumerate(self.doc.projects, 1) if p.unit_code == u.code and p.unit_name == u.name or (not u.code and p.unit_name == u.name)])
+                    best = (s, found, [t for t, p in enumerate(self.doc.projects, 1) if p.unit_code == u.code and p.unit_name == u.name or (not u.code and p.unit_name == u.name)])
         if best and best[2]:
-            if any(d in q and (len(d) > len(best[1]) or (d == best[1] and "本级" not in q)) for d in dept):
-                return Ref(department=True, how="unit", mention=next(d for d in dept if d in q), firm=True)
+            # 交通局 / 交通运输局 without 本级: the whole department, not its 本级 unit
+            if "本级" not in q and (best[0] in dept or any(d in q and len(d) > len(best[1]) for d in dept)):
+                return Ref(department=True, how="unit", mention=best[1], firm=True)
             return Ref(best[2], "unit", firm=True, mention=best[1])
         own = [u for u in self.doc.units if u.name.endswith("本级")]
         if "本级" in q and len(own) == 1:  # 局本级 / 本级: the one unit that is the department itself
