@@ -35,7 +35,7 @@ from .question import Question, hard_word, parse
 from .refs import ProjectIndex, Ref, common_substrings
 from .search import HybridSearch
 from .stream import AnswerStream, History
-from .turns import Earlier, earlier_subject, same_question_about
+from .turns import Earlier, earlier_subject, same_question_about, several, with_closest
 
 NOT_FOUND = "资料中未找到"
 _MONEY = ("预算数", "财政资金", "其他资金", "中期资金")
@@ -70,7 +70,7 @@ class OfflineChat:
     def ask(self, question: str, history: History = ()) -> Answer:
         parts = [x for x in re.split(r"(?<=[？?])", question.strip()) if len(normalize_text(x)) >= 4]
         if len(parts) > 1:  # 建档率要多少？那高血压患者规范管理率呢？: each question in turn, the later as follow-ups
-            return self._several(question, parts, history)
+            return several(self, question, parts, history)
         text = normalize_text(question)
         if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", text):
             return Answer(question=question, text=f"{NOT_FOUND}。请输入要问的问题，例如：项目8的预算是多少？", not_found=True)
@@ -89,19 +89,9 @@ class OfflineChat:
             wide.mention = q.mention  # what is counted must still be named apart from the project
         answer = self._answer(q, ref, before, wide)
         if answer.not_found and not answer.citations:
-            answer = self._with_closest(answer, q, ref)
+            answer = with_closest(self, answer, q, ref)
         answer.question = question
         return answer
-
-    def _several(self, question: str, parts: list[str], history: History) -> Answer:
-        turns, answers = list(history or ()), []
-        for part in parts:
-            a = self.ask(part, turns)
-            answers.append(a)
-            turns.append(a)
-        text = "\n".join(f"{i}. {a.text}" for i, a in enumerate(answers, 1))
-        cites = [c for a in answers for c in a.citations]
-        return Answer(question=question, text=text, citations=cites, not_found=all(a.not_found for a in answers))
 
     def _repair(self, terms: list[str]) -> list[str]:
         """Words the tokenizer cut across a document word: 李子 + 苗发 -> 李子苗 + 发."""
@@ -111,18 +101,6 @@ class OfflineChat:
             if len(b) >= 2 and not self.matcher.known(b) and (a + b[0]) in self.matcher.all_text:
                 out[i - 1], out[i] = a + b[0], b[1:]
         return [t for t in out if len(t) >= 2 or t in lexicon().synonyms]
-
-    def _with_closest(self, answer: Answer, q: Question, ref: Ref) -> Answer:
-        """A not-found answer points at the nearest rows of the project asked about, for the reader to judge."""
-        if not (ref.tables and ref.firm) or ref.tied:
-            return answer
-        keys = {("t", t) for t in ref.tables}
-        rows = [s for s in self.matcher.score(q, q.terms, keys, set()) if s.passage.key in keys and s.passage.indicator is not None][:3]
-        if not rows:
-            return answer
-        hint = "；".join(f"“{s.passage.indicator.level3}”（{s.passage.indicator.value_raw}）" for s in rows)
-        cites = [s.passage.citation for s in rows]
-        return answer.model_copy(update={"text": f"{answer.text}“{self.doc.projects[ref.tables[0] - 1].name}”中最接近的内容：{hint}。", "citations": cites})
 
     # -- the order questions are tried in ----------------------------------------------------------
     def _answer(self, q: Question, ref: Ref, before: Earlier, wide: Question | None = None) -> Answer:

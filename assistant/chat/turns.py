@@ -75,3 +75,28 @@ def same_question_about(chat: OfflineChat, q: Question, ref: Ref, history: Histo
             new = max((m for m in ref.mention.split("\x00") if m), key=len)
             return text.replace(max(pieces, key=len), new, 1)
     return None
+
+
+def several(chat: OfflineChat, question: str, parts: list[str], history: History) -> Answer:
+    """Several questions in one message, answered in turn: the later ones as follow-ups of the earlier."""
+    turns, answers = list(history or ()), []
+    for part in parts:
+        a = chat.ask(part, turns)
+        answers.append(a)
+        turns.append(a)
+    text = "\n".join(f"{i}. {a.text}" for i, a in enumerate(answers, 1))
+    cites = [c for a in answers for c in a.citations]
+    return Answer(question=question, text=text, citations=cites, not_found=all(a.not_found for a in answers))
+
+
+def with_closest(chat: OfflineChat, answer: Answer, q: Question, ref: Ref) -> Answer:
+    """A not-found answer points at the nearest rows of the project asked about, for the reader to judge."""
+    if not (ref.tables and ref.firm) or ref.tied:
+        return answer
+    keys = {("t", t) for t in ref.tables}
+    rows = [s for s in chat.matcher.score(q, q.terms, keys, set()) if s.passage.key in keys and s.passage.indicator is not None][:3]
+    if not rows:
+        return answer
+    hint = "；".join(f"“{s.passage.indicator.level3}”（{s.passage.indicator.value_raw}）" for s in rows)
+    cites = [s.passage.citation for s in rows]
+    return answer.model_copy(update={"text": f"{answer.text}“{chat.doc.projects[ref.tables[0] - 1].name}”中最接近的内容：{hint}。", "citations": cites})
