@@ -87,6 +87,7 @@ class Matcher:
 
         jieba = init_tokenizer()
         words = {w for p in passages for w in jieba.lcut(p.match + " " + p.heading) if len(w) >= 2}
+        words |= {normalize_text(p.indicator.level3) for p in passages if p.indicator is not None and 2 <= len(p.indicator.level3) <= 10}
         self.vocab = frozenset(w for w in words | set(self.names.values()) if re.fullmatch(r"[\u4e00-\u9fff]+", w))
 
     # -- words --------------------------------------------------------------------------------------
@@ -254,6 +255,9 @@ def extract(q: Question, clause: str) -> str:
         m = re.search(_SPAN_NUMBER + r"\s*(?:万|千|百)?个?(?:" + alt + r")(?:/[\u4e00-\u9fff]{1,3})?(?:以上|以下|左右)?", c)
         return m.group(0) if m else ""
     if q.atype == "time":
+        if re.search(r"哪天|哪一天|几号|几月几日|日期", q.text):  # a day is asked: a year alone does not answer
+            m = re.search(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", c)
+            return m.group(0) if m else ""
         m = _DATE.search(c)
         return m.group(0) if m else ""
     if q.atype == "percent":

@@ -327,7 +327,7 @@ class OfflineChat:
             good = [s for s in good if all(y in s.passage.match + normalize_text(s.passage.value) for y in other_years)]
         if wide is not None and wide.terms and (not good or good[0].own < 0.99):
             other = [s for s in self.matcher.score(wide, wide.terms, set(), near) if self._acceptable(s, wide, firm=False)]
-            if other and other[0].own >= 0.99 and other[0].passage.key not in scope and other[0].passage.kind == "row":
+            if other and other[0].own >= 0.99 and (other[0].passage.key not in scope or not good) and other[0].passage.kind == "row":
                 q, good = wide, other
         if not good:
             rescued = self._hybrid(q, scored)

@@ -120,6 +120,8 @@ def parse(text: str, mention: str = "", vocab: frozenset[str] = frozenset()) -> 
         q.per = after.group(1) if after and per == "每" else ("" if per != "每" else None)
         if q.per in ("年", "月", "天", "日", "次") and not re.search(r"多少钱|多少元|单价|费用|标准", rest):
             q.per = None  # 每年能接诊多少人次: how often, not a unit price
+        elif per != "每" and per != "单价" and not re.search(r"钱|元|费|投入|补|花|经费|资金|标准", rest):
+            q.per = None  # 亩均粮食产能提高多少: an average, not a price
         if q.per is not None:
             q.atype = "money"
             if q.field == "预算数":
@@ -217,13 +219,18 @@ def content_terms(rest: str, q: Question | None = None, vocab: frozenset[str] = 
     text = re.sub(r"\d+(?:\.\d+)?\s*(?:万|千|百)?(?:" + units + r"|%)?", "|", text)  # 100万元 in a condition
     keep = sorted((w for w in lex.synonyms if len(w) >= 2), key=len, reverse=True)
     text = _blank_on_word_edges(text, [w for w in drop if len(w) >= 2] + [w for w in lex.soft_words if len(w) >= 3], jieba, keep)
-    pieces = re.split("(" + "|".join(map(re.escape, keep)) + ")", text) if keep else [text]
+    words = vocab | frozenset(keep)  # the document's words and the lexicon's phrases, longest first
     out = []
-    for piece in pieces:
-        for tok in [piece] if piece in lex.synonyms else segment(piece, vocab, jieba):
+    for piece in [text]:
+        for tok in segment(piece, words, jieba):
             tok = tok.strip("|")
             if len(tok) == 2 and tok[0] in _LEADING:
                 tok = tok[1:]  # 要种 -> 种 (an act of lexicon.yaml), 要换 -> 换 (dropped below)
+            if tok.startswith("每") or tok[:2] in ("人均", "亩均", "生均", "户均"):
+                continue  # 每人每年: how the price is counted, not what is asked
+            for end in ("指标", "目标", "要求", "情况"):  # 满意度指标 -> 满意度
+                if tok.endswith(end) and len(tok) - len(end) >= 2:
+                    tok = tok[: -len(end)]
             for w in lex.question_words:  # 哪些方面: a question word glued to a phrasing word
                 if len(w) >= 2 and tok.startswith(w) and tok[len(w) :] in lex.soft_words | {""}:
                     tok = ""

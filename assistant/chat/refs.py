@@ -200,7 +200,9 @@ class ProjectIndex:
 
     def by_name(self, q: str) -> Ref | None:
         """Fragments and abbreviations of project names; for an explicit "X那个项目", also what X does."""
-        explicit = [x for x in (_strip_words(m.group(1), self.cues) for m in _EXPLICIT.finditer(q)) if len(re.sub(r"[^\u4e00-\u9fff]", "", x)) >= 2 and not re.search(r"\d", x)]
+        singles = "".join(w for w in lexicon().question_words if len(w) == 1)  # 这是 / 那个: pointing, not a name
+        explicit = [x.strip(singles) for x in (_strip_words(m.group(1), self.cues) for m in _EXPLICIT.finditer(q))]
+        explicit = [x for x in explicit if len(re.sub(r"[^\u4e00-\u9fff]", "", x)) >= 2 and not re.search(r"\d", x)]
         scores = []
         for t, name in enumerate(self.names, 1):
             spans = []
