@@ -172,6 +172,8 @@ def row_fits(q: Question, p: Passage) -> bool | None:
     if q.atype == "entity":
         return False
     if q.atype == "time":
+        if re.search(r"哪天|哪一天|几号|几月几日|日期", q.text):  # a day is asked
+            return bool(re.search(r"\d{1,2}\s*[日号]", ind.value_raw))
         return canonical_level2(ind.level2) == "时效指标" or v.kind in ("date", "duration") or bool(re.search(r"时间|时限|期限|进度", ind.level3))
     if q.per is not None:
         return v.kind in ("unit_price", "money")
