@@ -264,11 +264,13 @@ def ask(
     """就一份绩效文本提问，回答附带原文引用（表、行、字段）。"""
     from .engines import answerer, with_notices
     from .readers import read_document
+    from .review.reviewer import read_source_text
     from .settings import get_settings
     from .writers.answer import answer_text
 
     try:
-        engine, notices = answerer(read_document(file), get_settings(), use_llm=llm)
+        doc = read_document(file)
+        engine, notices = answerer(doc, get_settings(), use_llm=llm, source_text=read_source_text(file))
         answer = with_notices(engine.ask(question), notices)
     except AssistantError as e:
         fail(e)

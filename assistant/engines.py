@@ -59,11 +59,13 @@ def answerer(
     use_llm: bool | None = None,
     kb: Any = None,
     findings: list[Finding] | None = None,
+    source_text: str | None = None,
 ) -> tuple[Answerer, list[str]]:
+    """The chat engine; `source_text` (a .txt file's raw text) gives 第一部分 citations their line."""
     c = choose(settings, use_llm, instead="已改用离线引擎回答")
     if c.llm:
-        return LLMChat(doc, chat_model=c.chat_model, kb=kb, findings=findings), c.notices
-    return OfflineChat(doc, findings), c.notices
+        return LLMChat(doc, chat_model=c.chat_model, kb=kb, findings=findings, source_text=source_text), c.notices
+    return OfflineChat(doc, findings, source_text=source_text), c.notices
 
 
 def reviewer(

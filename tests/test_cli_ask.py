@@ -67,11 +67,16 @@ def test_llm_flag_without_endpoint_answers_offline_with_notice(seed_path):
 
 @pytest.mark.usefixtures("no_network")
 def test_llm_answer_and_fallback(seed_path, fake_openai):
-    fake_openai.reply("项目8的预算数为31.98万元[P8-预算数|31.98]，另有[R99|≥1亩]。")
+    fake_openai.reply("项目8的预算数为31.98万元[P8-预算数|31.98]。")
     result = ask(seed_path, Q8)  # the endpoint is configured: the LLM engine by default
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("项目8的预算数为31.98万元[1]，另有。")
-    assert "[1] 表8「" in result.stdout and "提示：已移除 1 处无法在原文中核对的引用" in result.stdout
+    assert result.stdout.startswith("项目8的预算数为31.98万元[1]。") and "[1] 表8「" in result.stdout
+
+    fake_openai.reply("项目8的预算数为31.98万元[P8-预算数|31.98]，另有[R99|≥1亩]。")
+    result = ask(seed_path, Q8)  # a row that does not exist: the offline answer, with the reason
+    assert result.exit_code == 0, result.output
+    assert "（表8）的预算数为 31.98 万元" in result.stdout and "R99" not in result.stdout
+    assert "提示：大模型的回答未通过核对（有 1 处引用在原文中不存在或与原文不符）" in result.stdout
 
     fake_openai.error(500)
     result = ask(seed_path, Q8, "--format", "json")
@@ -80,4 +85,4 @@ def test_llm_answer_and_fallback(seed_path, fake_openai):
     assert answer.citations[0].quote == "31.98"
 
     result = ask(seed_path, Q8, "--no-llm")
-    assert result.exit_code == 0 and len(fake_openai.requests) == 2
+    assert result.exit_code == 0 and len(fake_openai.requests) == 3

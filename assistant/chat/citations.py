@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..models import Citation, Document, Indicator, Project
-from ..values import normalize_text
+from ..values import format_wan, normalize_text
 
 
 def _project(doc: Document, c: Citation) -> Project | None:
@@ -13,12 +13,12 @@ def _project(doc: Document, c: Citation) -> Project | None:
 
 
 def row_grounding_text(ind: Indicator) -> str:
-    return " ".join([ind.level1, ind.level2, ind.level3, ind.description, ind.value_raw, ind.basis, ind.unit_column])
+    return " ".join([ind.level1, ind.level2, ind.level3, ind.description, ind.value_raw, ind.basis, ind.unit_column, ind.actual_raw, ind.operator_column])
 
 
 def project_grounding_text(p: Project) -> str:
     plan = " ".join(p.spending_plan.raw)
-    money = " ".join(f"{v:.2f}" for v in (p.budget, p.fiscal_funds, p.other_funds) if v is not None)
+    money = " ".join(format_wan(v) for v in (p.budget, p.fiscal_funds, p.other_funds, p.mid_budget) if v is not None)
     return " ".join([p.unit_code, p.unit_name, p.code, p.name, money, p.purpose, plan, p.goal])
 
 

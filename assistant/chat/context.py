@@ -15,15 +15,14 @@ from typing import Any
 from ..models import CATEGORY_LABELS, Answer, Citation, Document, Indicator, Project
 from ..values import format_wan, normalize_text
 from .citations import is_grounded, row_grounding_text
-from .match import find_projects, find_rows, project_by_ordinal
+from .question import parse
 
 log = logging.getLogger(__name__)
 
 MAX_ROWS = 20  # retrieved rows; rows the offline engine cited come on top (up to MAX_CITED)
 MAX_CITED = 30
 MAX_PROJECTS = 3  # projects whose header fields are listed
-MIN_NAME_COVERAGE = 0.1  # share of a project name's weight a question must contain to name it
-MIN_ROW_MATCH = 0.2  # rows from the whole document below this match are left out
+MIN_ROW_MATCH = 0.5  # rows from the whole document covering less of the question are left out
 KB_HITS = 4
 _AGGREGATE = re.compile(
     r"合计|总计|一共|总共|总额|加起来|共计|汇总|多少个|几个|几项|多少项|个数|哪些|列出|列举|清单|所有|全部|各项目|每个项目"
@@ -105,15 +104,28 @@ class Context:
         return "\n\n".join(blocks) if blocks else "（没有检索到相关内容）"
 
 
-def _matched_projects(doc: Document, question: str, earlier: list[str]) -> list[Project]:
-    """Projects the question names; for a follow-up that names none, those of the latest earlier question."""
+def _matched_projects(engine: Any, question: str, earlier: list[str]) -> list[Project]:
+    """Projects the question names (as the offline engine reads it); for a follow-up that names none,
+    those of the latest earlier question."""
     for q in [question, *reversed(earlier)]:
-        found = [p for p in [project_by_ordinal(doc, q)] if p is not None]
-        # a weak name match ("预算" in a long 文号 title) is noise, not a named project
-        found += [p for p, m in find_projects(doc, q) if p not in found and m.coverage >= MIN_NAME_COVERAGE]
-        if found:
-            return found[: MAX_PROJECTS if q is question else 1]
+        ref = engine.index.resolve(normalize_text(q))
+        if ref.tables:
+            return engine.index.projects(ref)[: MAX_PROJECTS if q is question else 1]
     return []
+
+
+def _rows(engine: Any, question: str, projects: list[Project]) -> list[tuple[Project, Indicator, float]]:
+    """Rows matching the question's content words, best first (within `projects` when given)."""
+    q = parse(question)
+    doc = engine.doc
+    keys = {("t", doc.projects.index(p) + 1) for p in projects}
+    out = []
+    for s in engine.matcher.score(q, q.terms, keys, set()):
+        ind = s.passage.indicator
+        if ind is None or (keys and s.passage.key not in keys):
+            continue
+        out.append((doc.projects[s.passage.table - 1], ind, s.coverage if q.terms else 0.0))
+    return out
 
 
 @dataclass
@@ -129,15 +141,17 @@ class _Wanted:
             self.rows.append((p, ind))
 
 
-def _wanted(doc: Document, question: str, earlier: list[str], offline: Answer | None) -> _Wanted:
-    projects = _matched_projects(doc, question, earlier)
+def _wanted(engine: Any, question: str, earlier: list[str], offline: Answer | None) -> _Wanted:
+    doc = engine.doc
+    projects = _matched_projects(engine, question, earlier)
     w = _Wanted(fields={id(p): {f for f, _ in project_fields(p)} for p in projects})
-    for p, ind, _ in find_rows(projects, question):
-        w.row(p, ind)
+    if projects:
+        for p, ind, _ in _rows(engine, question, projects):
+            w.row(p, ind)
     for ind in projects[0].indicators if projects else []:
         w.row(projects[0], ind)
-    for p, ind, m in find_rows(doc.projects, question):
-        if len(w.rows) >= MAX_ROWS or m.best < MIN_ROW_MATCH:
+    for p, ind, cov in _rows(engine, question, []):
+        if len(w.rows) >= MAX_ROWS or cov < MIN_ROW_MATCH:
             break
         w.row(p, ind)
     w.rows = w.rows[:MAX_ROWS]
@@ -154,12 +168,14 @@ def _wanted(doc: Document, question: str, earlier: list[str], offline: Answer | 
 
 
 def build_context(
-    doc: Document, question: str, earlier: list[str], offline: Answer | None, kb: Any = None
+    engine: Any, question: str, earlier: list[str], offline: Answer | None, kb: Any = None
 ) -> Context:
     """Rows and fields relevant to the question (or, for a follow-up, to the project asked about
     before), the sources the offline engine cited, department goals when asked about, knowledge-base
-    hits; row ids are assigned in document order."""
-    w = _wanted(doc, question, earlier, offline)
+    hits; row ids are assigned in document order. `engine` is the OfflineChat over the document: the
+    LLM sees what the offline engine would match."""
+    doc = engine.doc
+    w = _wanted(engine, question, earlier, offline)
     ctx = Context()
     n = 0
     for p in doc.projects:

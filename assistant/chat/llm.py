@@ -4,7 +4,9 @@ For each question the relevant rows and project fields are retrieved from the Do
 knowledge-base hits) and numbered ([R3], [P8-预算数], ...); the offline engine's computed answer is handed
 over so sums, counts and lists are never added up by the model. The model cites ids as [编号|原文摘录];
 each citation is checked against the source and rewritten to a numbered marker [n] matching
-Answer.citations, while streaming. Any endpoint failure falls back to the offline engine with a notice.
+Answer.citations, while streaming. The finished answer is checked once more (guard.py): one citing what the
+request did not give, citing nothing, stating numbers the material does not hold or contradicting the
+reviewer's findings is replaced by the offline engine's answer with a notice, as is any endpoint failure.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from ..settings import get_settings
 from ..values import normalize_text
 from .citations import is_grounded
 from .context import Context, build_context
+from .guard import problem
 from .offline import NOT_FOUND, OfflineChat
 from .stream import AnswerStream, History
 
@@ -160,10 +163,11 @@ class LLMChat:
         chat_model: BaseChatModel | None = None,
         kb: Any = None,
         findings: list[Finding] | None = None,
+        source_text: str | None = None,
     ):
         self.doc, self.kb, self.findings = doc, kb, findings
         self._chat = chat_model
-        self.offline = OfflineChat(doc, findings)
+        self.offline = OfflineChat(doc, findings, source_text=source_text)
 
     def ask(self, question: str, history: History = ()) -> Answer:
         """One answer, requested without streaming."""
@@ -190,7 +194,7 @@ class LLMChat:
         """The request: system prompt with the numbered materials, earlier turns, the question."""
         turns = history_messages(history)
         earlier = [m["content"] for m in turns if m["role"] == "user"]
-        ctx = build_context(self.doc, question, earlier, offline, self.kb)
+        ctx = build_context(self.offline, question, earlier, offline, self.kb)
         system = prompt(
             "chat",
             document=self.doc.title or self.doc.source_file or "绩效文本",
@@ -232,6 +236,12 @@ class LLMChat:
             if saved is None:  # only answers that were usable are saved; errors never are
                 cache.put(key, {"model": model, "schema": "chat", "params": {}, "messages": convo, "raw": "".join(raw), "attempts": 1})
             answer = self._finish(question, rw)
+            material = ctx.render() + "\n" + "\n".join(e.source for e in ctx.entries.values())
+            reason = problem(answer, rw.removed, offline, material, question)
+            if reason is not None:  # computed facts and the document win over the model's text
+                answer = self._fallback(question, offline, None, f"大模型的回答未通过核对（{reason}），已改用离线引擎的回答")
+                yield ("\n\n（" + answer.notice + "）\n" if emitted else "") + answer.text
+                return answer
             if len(answer.text) > len(rw.emitted):  # a not-found sentence added to the model's text
                 yield answer.text[len(rw.emitted) :]
             return answer
@@ -248,25 +258,13 @@ class LLMChat:
         not_found = said or (not rw.citations and bool(NOT_FOUND in text or _DONT_KNOW.search(text)))
         if not_found and NOT_FOUND not in text:
             text += f"\n{NOT_FOUND}与该问题直接对应的内容。"
-        notices = []
-        if rw.removed:
-            notices.append(f"已移除 {rw.removed} 处无法在原文中核对的引用")
-        if not rw.citations and not not_found:
-            notices.append("大模型的回答没有可核对的引用，请对照原文核实")
-        return Answer(
-            question=question,
-            text=text,
-            citations=rw.citations,
-            engine="llm",
-            not_found=not_found,
-            notice="；".join(notices),
-        )
+        return Answer(question=question, text=text, citations=rw.citations, engine="llm", not_found=not_found)
 
-    def _fallback(self, question: str, offline: Answer | None, err: Exception) -> Answer:
+    def _fallback(self, question: str, offline: Answer | None, err: Exception | None, notice: str = "") -> Answer:
         answer = offline or Answer(
             question=question, text=f"{NOT_FOUND}：离线引擎也无法回答该问题。", not_found=True
         )
-        notice = _fallback_notice(err)
+        notice = notice or _fallback_notice(err)
         if answer.notice:
             notice += "；" + answer.notice
         return answer.model_copy(update={"notice": notice, "engine": "offline"})

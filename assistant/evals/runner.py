@@ -90,18 +90,22 @@ def answer_review(files: list[CaseFile], engine: str, root: Path, only, policy, 
 def answer_qa(files: list[CaseFile], engine: str, root: Path, only, step) -> list[dict]:
     from ..engines import answerer, with_notices
     from ..readers import read_document
+    from ..review.reviewer import read_source_text
 
     out = []
     for cf in files:
         cases = _selected(cf, only)
         if not cases:
             continue
-        doc = read_document(resolve(cf.data.document, root))
-        chat, notices = answerer(doc, get_settings(), use_llm=engine == "llm")
+        path = resolve(cf.data.document, root)
+        doc = read_document(path)
+        chat, notices = answerer(doc, get_settings(), use_llm=engine == "llm", source_text=read_source_text(path))
         for case in cases:
             rec = {"id": case.id, "document": cf.data.document, "question": case.question}
             try:
-                history = [chat.ask(q) for q in case.history]
+                history: list = []
+                for q in case.history:  # each earlier turn is asked in the context of the ones before it
+                    history.append(chat.ask(q, history))
                 answer = with_notices(chat.ask(case.question, history), notices)
                 rec["answer"] = answer.model_dump(mode="json")
             except AssistantError as e:
