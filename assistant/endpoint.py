@@ -317,7 +317,7 @@ def to_llm_error(
         return LLMTimeout(f"{what}超时{limit}：请稍后重试、调大 JIXIAO_LLM_TIMEOUT，或改用离线引擎。")
     if isinstance(exc, openai.APIConnectionError):
         return LLMUnavailable(
-            f"无法连接{what} {safe_url(url) or '（未知地址）'}（连接被拒绝或中断）：请检查服务地址与服务是否已启动，或改用离线引擎。"
+            f"无法连接{what} {safe_url(url) or '（未知地址）'}（连接被拒绝或中断）：请检查 JIXIAO_LLM_BASE_URL 与服务是否已启动，或改用离线引擎。"
         )
     if isinstance(exc, openai.APIStatusError):
         code = exc.status_code

@@ -26,6 +26,9 @@ def metric_label(name: str) -> tuple[str, str]:
     if len(parts) == 1:
         return last["name"], last["help"]
     group, middle = parts[0], ".".join(parts[1:-1])
+    if group == "labelled":  # labelled.review_wild[.by_document.<page>].must_recall
+        where = f"「{parts[1]}.yaml」" + (f"「{parts[3]}.txt」" if len(parts) > 4 and parts[2] == "by_document" else "")
+        return f"{groups.get(group, group)}{where}· {last['name']}", last["help"]
     if group == "by_category":
         middle = CATEGORY_LABELS.get(middle, middle)
     elif group == "by_document":
