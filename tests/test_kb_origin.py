@@ -157,3 +157,23 @@ def test_embeddings_endpoint_returning_html_is_a_clear_message(fake_openai, monk
 
     r = CliRunner().invoke(app, ["search", "造林补贴"])
     assert r.exit_code == 2 and "向量服务" in r.stderr and "Traceback" not in r.output
+
+
+def test_a_look_alike_is_not_ingested(tmp_path):
+    """An evaluation sheet has no targets to draft from: it is refused with a Chinese reason."""
+    from pathlib import Path
+
+    import pytest
+
+    from assistant.errors import InputError
+    from assistant.kb.index import KnowledgeBase
+    from assistant.readers import read_document
+    from assistant.settings import Settings
+
+    sheet = Path(__file__).resolve().parent / "shapes" / "not_a_target_table.txt"
+    doc = read_document(sheet)
+    assert doc.kind == "other"
+    kb = KnowledgeBase(Settings(data_dir=tmp_path / "data"))
+    with pytest.raises(InputError, match="不是预算绩效目标表"):
+        kb.ingest_document(doc)
+    assert kb.documents() == []

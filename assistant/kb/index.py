@@ -137,6 +137,10 @@ class KnowledgeBase:
         the collection's size, so 64-record batches made a 2,000-table ingest quadratic."""
         if not doc.source_file:
             raise InputError("文档缺少来源文件名，无法入库。")
+        if doc.kind == "other" or not doc.projects:
+            raise InputError(
+                f"「{doc.source_file}」不是预算绩效目标表（如绩效评价指标表、评分表），没有可供起草参考的目标，未入库。"
+            )
         content_sha = content_sha or hashlib.sha256(doc.model_dump_json().encode("utf-8")).hexdigest()
         doc_id, origin, how = self.identify(doc, origin, content_sha)
         if how == "legacy":

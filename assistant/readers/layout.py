@@ -75,6 +75,7 @@ _TOC_LINE = re.compile(r"\t\s*\d+\s*$")
 _GOAL_AREA = re.compile(r"^(\d{1,2})\s*[、.．]\s*(\S.*)$")
 _MONTH = re.compile(r"^(?:3|6|9|10|12)月(?:底|末)?$")
 _YEAR_NOTE = re.compile(r"[(（]\s*((?:19|20)\d{2})\s*年度?\s*[)）]")
+_ORG_END = re.compile(r"(?:局|委员会|委|中心|院|所|办公室|办|政府|队|站|馆|校|会|处|厅|部|社|公司|联合会|街道|镇|乡)(?:本级)?$")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?[^，。,;；]{0,16}?(?:预算|绩效|项目支出)")
 _MONEY_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)")
 _TITLE = re.compile(r"绩效(?:目标|自评|评价).*表|绩效目标和指标|绩效目标设定")
@@ -125,6 +126,7 @@ class _Builder:
         self.table_known = True  # every row of the table came as a real row
         self.year: int | None = None
         self.at_eof = False
+        self.departments: dict[str, str] = {}  # 主管部门 / 实施单位 as the tables name them
         self.row_keys: set[str] = set()
         self.year_side_right = False  # 中期资金总额 | … | 年度资金总额 | …: the year's amounts are the right-hand ones
         self.closed_tables: set[int] = set()  # projects whose table ended at a 表尾 word (总分, 填报人…)
@@ -608,6 +610,10 @@ class _Builder:
             p.mid_goal = (p.mid_goal + "\n" + t).strip() if more and p.mid_goal else (p.mid_goal or t)
         elif key == "period":
             p.period = p.period or t
+        elif key in ("department", "implementer"):
+            name = re.sub(r"^[\[【(（]?\d{3,}[\]】)）]?\s*[-－—]?\s*", "", t)  # 404-永济市文化和旅游局, [155]濉溪县民政局
+            if _is_org(name):
+                self.departments.setdefault(key, name)
         elif key == "duties":
             pass
 
@@ -736,8 +742,15 @@ class _Builder:
             if p.unit_code or p.unit_name:
                 units.setdefault(p.unit_code or p.unit_name, BudgetUnit(code=p.unit_code, name=p.unit_name))
         doc.units = list(units.values())
-        if not doc.department and doc.units:
-            doc.department = re.sub(r"本级$", "", doc.units[0].name)
+        if not _is_org(doc.department or ""):
+            # a web page's title is not a department: a 主管部门/实施单位 cell, or the 预算单位, is
+            named = self.departments.get("department") or self.departments.get("implementer")
+            if named:
+                doc.department = named
+            elif doc.units:
+                doc.department = re.sub(r"本级$", "", doc.units[0].name)
+            elif doc.department and not _is_org(doc.department):
+                doc.department = ""
         if self.year is not None:
             doc.budget_year = self.year
         if doc.budget_year is None and self.title_years:
@@ -758,6 +771,11 @@ class _Builder:
             if not any(canonical_level1(i.level1) for i in p.indicators) and p.indicators:
                 doc.warnings.append(f"表{p.source.table}（{p.name}）：一级指标名称无法识别。")
         return doc
+
+
+def _is_org(name: str) -> bool:
+    """A department or unit name (…局, …中心, …委员会), a trailing note in brackets aside."""
+    return bool(_ORG_END.search(re.sub(r"[(（][^()（）]*[)）]$", "", name.strip())))
 
 
 def _is_title(text: str) -> bool:
