@@ -30,10 +30,11 @@ def answer_stream(
     history: list[Answer],
     kb: Any = None,
     findings: list[Finding] | None = None,
+    source_text: str | None = None,
 ) -> AnswerStream:
     """Display chunks and the final Answer, on this session's endpoint when one is set; an endpoint that
     cannot even be built answers offline with a notice (LLMChat falls back the same way mid-call)."""
-    engine, notices = answerer(doc, settings, kb=kb, findings=findings)
+    engine, notices = answerer(doc, settings, kb=kb, findings=findings, source_text=source_text)
     if not notices:
         return engine.stream(question, history)
 

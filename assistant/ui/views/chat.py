@@ -72,6 +72,7 @@ if question and question.strip():
                 list(history),
                 kb=kb,
                 findings=review.findings if review else None,
+                source_text=opened.source_text,  # 第一部分 citations then carry the text line
             )
             shown, box, stop = "", st.empty(), st.empty()
             stop.button("停止回答", key="chat_stop")  # a click reruns the page, which ends this run
