@@ -198,6 +198,9 @@ def parse_value(raw: str, level3: str = "", level2: str = "") -> Value:
     elif u in ("%", "百分比", "百分点") or u.startswith("%"):
         v.kind, v.unit = "percentage", "%"
         v.normalized, v.normalized_unit = number, "%"
+    elif u in ("比例", "比率") and number <= 1:
+        v.kind = "percentage"  # ≥0.97比例: a share written as a fraction (the unit says so), 97%
+        v.normalized, v.normalized_unit = round(number * 100, 6), "%"
     elif u in MONEY_TO_WAN:
         v.kind = "money"
         v.normalized, v.normalized_unit = money_to_wan(number, u), "万元"
