@@ -201,3 +201,20 @@ def test_question_set_phrasings_cover_each_intent():
         }.items():
             kinds[kind] += any(w in q for w in words)
     assert min(kinds.values()) >= 10, kinds
+
+
+def test_a_row_counted_in_another_unit_family_does_not_answer():
+    """多少名 (people) is not answered by a row counted in 件 (cases), though both name 陪审员."""
+    from pathlib import Path
+
+    from assistant.chat.lookup import same_unit_family
+    from assistant.chat.offline import OfflineChat
+    from assistant.readers import read_document
+
+    assert same_unit_family("名", "人") and same_unit_family("亩", "万亩") and not same_unit_family("名", "件")
+    page = Path(__file__).resolve().parent.parent.parent / "shared" / "wild" / "33_tianjin_hebeifayuan_2023_weixiu_banan.txt"
+    if not page.exists():
+        return
+    chat = OfflineChat(read_document(page))
+    assert "≥900件" in chat.ask("陪审员参审案件有多少件？", []).text
+    assert "900件" not in chat.ask("陪审员一共有多少名？", []).text

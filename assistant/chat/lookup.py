@@ -200,6 +200,8 @@ def counts_asked(q: Question, p: Passage, sentence: str = "", span: str = "") ->
         return True
     if ind is not None and ind.value.number is not None and ind.value.number in q.numbers:
         return False
+    if ind is not None and q.unit and ind.value.unit and not same_unit_family(q.unit, ind.value.unit):
+        return False  # 陪审员有多少名 is not answered by 陪审员参审案件数量 ≥900件
     if not q.head:
         return True
     own = normalize_text(sentence if ind is None else " ".join([ind.level3, ind.description]))
@@ -215,6 +217,20 @@ def counts_asked(q: Question, p: Passage, sentence: str = "", span: str = "") ->
         if noun and noun not in ("项目", "以上", "以下", "左右") and covers(last, noun) < 0.75 and covers(noun, q.head) < 0.75:
             return False
     return True
+
+
+def same_unit_family(asked: str, unit: str) -> bool:
+    """Whether a question's measure word (名, 个, 亩…) can be answered in a row's unit: the same word, one
+    of its equivalents (chat/lexicon.yaml unit_equivalents), or a unit no equivalence group knows. A word
+    of one group is not answered by a unit of another (多少名 is not ≥900件)."""
+    from .lexicon import lexicon
+
+    lex = lexicon()
+    if lex.same_unit(asked, unit) or unit.endswith(asked) or asked.endswith(unit):
+        return True
+    known = [g for g in lex.unit_groups if asked in g]
+    other = [g for g in lex.unit_groups if unit in g]
+    return not (known and other)
 
 
 def _noun_after(text: str) -> str:
