@@ -151,6 +151,11 @@ def rows_answer(doc: Document, rows: list[tuple[int, Project, Indicator]], q: Qu
         if ind.actual_raw:
             text += f"，实际完成值为 {ind.actual_raw}"
             cites.append(row_citation(doc, t, p.name, ind, ind.actual_raw, "实际完成值"))
+            if ind.weight and ind.score:
+                text += f"（分值 {ind.weight}，得分 {ind.score}）"
+            if ind.reason and ind.reason not in ("无", "—", "/"):
+                text += f"，偏差原因：“{ind.reason}”"
+                cites.append(row_citation(doc, t, p.name, ind, ind.reason, "偏差原因"))
         extra = [c for c in (ind.description, ind.basis) if c and c != ind.level3 and any(w in normalize_text(c) for w in q.terms if w not in normalize_text(ind.level3))]
         if q.atype is None and re.search(r"什么|怎么|如何|怎样|哪些", q.text) and ind.description and ind.description != ind.level3 and ind.description not in extra:
             extra.insert(0, ind.description)  # 按什么标准发放: the row's description says how

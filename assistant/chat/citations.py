@@ -13,7 +13,7 @@ def _project(doc: Document, c: Citation) -> Project | None:
 
 
 def row_grounding_text(ind: Indicator) -> str:
-    return " ".join([ind.level1, ind.level2, ind.level3, ind.description, ind.value_raw, ind.basis, ind.unit_column, ind.actual_raw, ind.operator_column])
+    return " ".join([ind.level1, ind.level2, ind.level3, ind.description, ind.value_raw, ind.basis, ind.unit_column, ind.actual_raw, ind.operator_column, ind.weight, ind.score, ind.reason])
 
 
 def project_grounding_text(p: Project) -> str:
